@@ -1,0 +1,65 @@
+"""The one error type coursekit raises for bad input, and helpers that word its messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+__all__ = ["DataError", "require_columns", "describe_rows"]
+
+
+class DataError(ValueError):
+    """Bad input: the message names the column, rows or parameter at fault and what was expected.
+
+    A subclass of :class:`ValueError`, so ``except ValueError`` also catches it.
+
+    Examples
+    --------
+    >>> import coursekit
+    >>> issubclass(coursekit.DataError, ValueError)
+    True
+    """
+
+
+def describe_rows(frame: pd.DataFrame | pd.Series, mask, *, columns: Sequence[str] | None = None,
+                  limit: int = 5) -> str:
+    """Word the first ``limit`` rows where ``mask`` is true, as ``row 3 (customer_id=7, ...)``.
+
+    Rows are named by their index label, so a trainer can find them with ``frame.loc[...]``.
+    """
+    mask = pd.Series(mask, index=frame.index) if not isinstance(mask, pd.Series) else mask
+    hits = frame[mask.to_numpy()]
+    count = len(hits)
+    parts = []
+    for label, row in hits.head(limit).iterrows() if isinstance(hits, pd.DataFrame) else (
+            (label, None) for label in hits.head(limit).index):
+        if row is None:
+            parts.append(f"row {label!r} ({hits.name}={hits.loc[label]!r})")
+            continue
+        shown = columns if columns is not None else list(row.index)
+        values = ", ".join(f"{c}={row[c]!r}" for c in shown)
+        parts.append(f"row {label!r} ({values})")
+    more = f" and {count - limit} more" if count > limit else ""
+    return f"{count} row{'s' if count != 1 else ''}: " + "; ".join(parts) + more
+
+
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], *, what: str = "input") -> None:
+    """Raise :class:`DataError` unless ``frame`` is a DataFrame holding every name in ``columns``."""
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        names = ", ".join(repr(c) for c in missing)
+        raise DataError(
+            f"Required column {names} missing from {what}; its columns are "
+            f"{[str(c) for c in frame.columns]}. Pass the right name (e.g. customer_col=...) "
+            f"or rename the column."
+        )
+
+
+class CoursekitWarning(UserWarning):
+    """Something in the input was handled in a way the user should know about (never silently)."""
+
+
+__all__ += ["CoursekitWarning"]
