@@ -69,10 +69,10 @@ def make_transactions(n_rows: int, seed: int = 20261123) -> dict[str, np.ndarray
 
     - ``n_rows // 10`` customers with random integer ids; 0.5% of them are return-only customers
       (only negative rows: coursekit drops them with a warning, the engines drop them too).
-    - Orders first: every buying customer gets one order, the rest are drawn with a Pareto(1.3)
+    - Orders first: every buying customer gets one order, the rest are shared out with a Pareto(1.3)
       customer weight (capped), so a few customers have thousands of orders. Each order has a date
       (uniform over the customer's active window inside 2024-01-01..2025-12-31, no time of day) and
-      1-3 lines (2 on average). Order ids are random, unique per order.
+      1-3 lines (2 on average). Order ids are unique per order and count up with the date.
     - Line amounts are lognormal, rounded to cents, ~0.1% exactly 0.00 (a free item is still an
       order); lines of one order never repeat an amount, so no row is an exact duplicate.
     - ~2% of rows are returns: negative amounts in separate rows with their own order id, mostly
@@ -101,13 +101,16 @@ def make_transactions(n_rows: int, seed: int = 20261123) -> dict[str, np.ndarray
     n_orders = int(np.searchsorted(csum, n_pur_rows)) + 1
     lines = lines[:n_orders]
     lines[-1] -= int(csum[n_orders - 1]) - n_pur_rows
-    n_first = min(n_buyers, n_orders)
-    cdf = np.cumsum(weight)
-    extra = np.searchsorted(cdf, rng.random(n_orders - n_first) * cdf[-1], side="right")
-    order_cust = np.concatenate([rng.permutation(n_buyers)[:n_first], np.minimum(extra, n_buyers - 1)])
+    if n_orders < n_buyers:
+        raise SystemExit(f"--rows {n_rows} is too small")
+    extra = rng.multinomial(n_orders - n_buyers, weight / weight.sum())
+    order_cust = np.repeat(np.arange(n_buyers), 1 + extra)  # every buyer has at least one order
     span = end[order_cust] - start[order_cust] + 1
     order_day = start[order_cust] + (rng.random(n_orders) * span).astype(np.int64)
-    order_ids = 1_000_000_000 + rng.permutation(n_orders + n_ret).astype(np.int64)
+    # order ids count up with the date (as a shop's would); returns get the next ids
+    order_ids = np.empty(n_orders + n_ret, dtype=np.int64)
+    order_ids[np.argsort(order_day.astype(np.int16), kind="stable")] = 1_000_000_000 + np.arange(n_orders)
+    order_ids[n_orders:] = 1_000_000_000 + n_orders + np.arange(n_ret)
 
     # purchase lines
     row_order = np.repeat(np.arange(n_orders), lines)
@@ -215,7 +218,9 @@ def polars_query(frame):
             "customer_id",
             recency_days=(pl.col("as_of") - pl.col("last")).cast(pl.Int64),
             frequency="frequency",
-            monetary=pl.col("cents").cast(pl.Float64) / 100.0,
+            # polars' float division is not always correctly rounded (161.67000000000002 for
+            # 16167 / 100); rounding to 2 decimals gives the same double as numpy's cents / 100
+            monetary=(pl.col("cents") / 100).round(2),
             tenure_days=(pl.col("as_of") - pl.col("first")).cast(pl.Int64),
         )
         .with_columns(

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-__all__ = ["DataError", "require_columns", "describe_rows"]
+__all__ = ["DataError", "describe_rows", "plain", "require_columns"]
 
 
 class DataError(ValueError):
@@ -22,6 +22,11 @@ class DataError(ValueError):
     """
 
 
+def plain(value):
+    """A numpy scalar as the plain Python value, so messages read 3 and not np.int64(3)."""
+    return value.item() if hasattr(value, "item") and getattr(value, "ndim", 1) == 0 else value
+
+
 def describe_rows(frame: pd.DataFrame | pd.Series, mask, *, columns: Sequence[str] | None = None,
                   limit: int = 5) -> str:
     """Word the first ``limit`` rows where ``mask`` is true, as ``row 3 (customer_id=7, ...)``.
@@ -35,11 +40,11 @@ def describe_rows(frame: pd.DataFrame | pd.Series, mask, *, columns: Sequence[st
     for label, row in hits.head(limit).iterrows() if isinstance(hits, pd.DataFrame) else (
             (label, None) for label in hits.head(limit).index):
         if row is None:
-            parts.append(f"row {label!r} ({hits.name}={hits.loc[label]!r})")
+            parts.append(f"row {plain(label)!r} ({hits.name}={plain(hits.loc[label])!r})")
             continue
         shown = columns if columns is not None else list(row.index)
-        values = ", ".join(f"{c}={row[c]!r}" for c in shown)
-        parts.append(f"row {label!r} ({values})")
+        values = ", ".join(f"{c}={plain(row[c])!r}" for c in shown)
+        parts.append(f"row {plain(label)!r} ({values})")
     more = f" and {count - limit} more" if count > limit else ""
     return f"{count} row{'s' if count != 1 else ''}: " + "; ".join(parts) + more
 

@@ -50,7 +50,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from coursekit._errors import CoursekitWarning, DataError, describe_rows, require_columns
+from coursekit._errors import CoursekitWarning, DataError, describe_rows, plain, require_columns
 
 __all__ = [
     "AHPWeights",
@@ -395,21 +395,29 @@ def _to_days(transactions: pd.DataFrame, date_col: str) -> np.ndarray:
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
         dates = raw
     elif pd.api.types.is_numeric_dtype(raw.dtype):
-        example = raw.dropna().iloc[0] if raw.notna().any() else None
+        example = plain(raw.dropna().iloc[0]) if raw.notna().any() else None
         raise DataError(
             f"column {date_col!r} holds numbers (dtype {raw.dtype}, e.g. {example!r}), expected dates. "
             f"If they are written like 19970101, parse them first: "
             f"pd.to_datetime(df[{date_col!r}].astype(str), format='%Y%m%d')"
         )
     else:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # "could not infer format": we report below
-            dates = pd.to_datetime(raw, errors="coerce")
+        # ISO 8601 first (2024-03-31, 2024-03-31 14:35, ...); otherwise one format inferred for the
+        # whole column, never element-by-element guessing (03/04 must not mean two different days)
+        dates = pd.to_datetime(raw, errors="coerce", format="ISO8601")
+        if (dates.isna() & raw.notna()).any():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # "could not infer format": reported below
+                inferred = pd.to_datetime(raw, errors="coerce")
+            if inferred.notna().sum() > dates.notna().sum():
+                dates = inferred
         bad = (dates.isna() & raw.notna()).to_numpy()
         if bad.any():
             raise DataError(
-                f"column {date_col!r} has values that are not dates (expected e.g. 2024-03-31) at "
+                f"column {date_col!r} has values that are not dates (expected ISO dates like "
+                f"2024-03-31, or one consistent format) at "
                 + describe_rows(transactions, bad, columns=[date_col])
+                + f". For another format parse first: pd.to_datetime(df[{date_col!r}], format='%d/%m/%Y')"
             )
     missing = dates.isna().to_numpy()
     if missing.any():

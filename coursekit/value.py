@@ -228,8 +228,9 @@ def lorenz_table(values) -> pd.DataFrame:
     n = len(frame)
     total = float(frame["value"].sum())
     frame["customer_share"] = np.arange(1, n + 1, dtype="float64") / n
-    frame["value_share"] = frame["value"].cumsum() / total
-    frame.iloc[-1, frame.columns.get_loc("value_share")] = 1.0  # exact, not 0.9999999999999999
+    # clip + exact last row: float sums must not give 1.0000000000000002 or 0.9999999999999999
+    frame["value_share"] = (frame["value"].cumsum() / total).clip(upper=1.0)
+    frame.iloc[-1, frame.columns.get_loc("value_share")] = 1.0
     return frame
 
 
@@ -243,7 +244,7 @@ def gini(values) -> float:
 
     G is 0 when all values are equal and at most (n - 1)/n (one customer holds everything), so
     it lies in [0, 1). Computed in the equivalent form :math:`\\sum_i (2i - n - 1) x_{(i)} /
-    (n \\sum_i x_i)`, which gives exactly 0 for equal values.
+    (n \\sum_i x_i)`; equal values give exactly 0.
 
     Parameters
     ----------
@@ -268,6 +269,8 @@ def gini(values) -> float:
     0.0
     """
     numbers = np.sort(_as_values(values).to_numpy())
+    if numbers[0] == numbers[-1]:
+        return 0.0  # all equal: exactly 0, not a float residue such as 2e-17
     n = len(numbers)
     weights = 2.0 * np.arange(1, n + 1) - n - 1
     value = float((weights * numbers).sum() / (n * numbers.sum()))
