@@ -349,14 +349,23 @@ def compare(name_a, a, name_b, b, show=10):
               f"(only in {name_a}: {len(only_a)}, only in {name_b}: {len(only_b)}; per column: "
               + ", ".join(f"{k}={v}" for k, v in per_column.items() if v) + ")")
         for label in list(only_a[:show]):
-            print(f"    customer {label}: only in {name_a}: {a.loc[label].to_dict()}")
+            print(f"    customer {label}: only in {name_a}: {_plain_row(a.loc[label])}")
         for label in list(only_b[:show]):
-            print(f"    customer {label}: only in {name_b}: {b.loc[label].to_dict()}")
+            print(f"    customer {label}: only in {name_b}: {_plain_row(b.loc[label])}")
         for label in list(common[bad_any][:show]):
             cols = [c for c in COLUMNS if per_column.get(c) and aa.at[label, c] != bb.at[label, c]]
-            diffs = ", ".join(f"{c}: {name_a}={aa.at[label, c]!r} {name_b}={bb.at[label, c]!r}" for c in cols)
+            diffs = ", ".join(f"{c}: {name_a}={_plain(aa.at[label, c])!r} {name_b}={_plain(bb.at[label, c])!r}"
+                              for c in cols)
             print(f"    customer {label}: {diffs}")
     return report
+
+
+def _plain(value):
+    return value.item() if hasattr(value, "item") else value
+
+
+def _plain_row(row) -> dict:
+    return {k: _plain(v) for k, v in row.to_dict().items()}
 
 
 def verify(arrays, engines):

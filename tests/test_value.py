@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -414,8 +412,3 @@ class TestCustomerValue:
         with pytest.raises(DataError, match=match):
             customer_value(change(rfm), margin_rate=0.3, retention=0.8, discount=0.1)
 
-
-def test_math_sanity_of_fixture_arithmetic():
-    # guard for the comments above: -15 * 365 / 400 rounds to -13.69
-    assert round(-15 * 365 / 400, 2) == -13.69
-    assert math.isclose(100 * 0.8 / 0.3, 266.6666666, rel_tol=1e-8)
