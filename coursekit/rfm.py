@@ -370,11 +370,14 @@ def _encode(values: pd.Series, column: str) -> tuple[np.ndarray, pd.Index]:
         span = hi - lo + 1
         if span <= max(4 * len(arr), 1 << 16):
             # dense ids: one pass of bincount instead of a hash table
-            offset = arr - lo
+            offset = arr - lo if lo else arr
             present = np.bincount(offset, minlength=span) > 0
-            remap = np.cumsum(present) - 1
             uniques = np.flatnonzero(present) + lo
-            return remap[offset], pd.Index(uniques.astype(dtype if isinstance(dtype, np.dtype) else np.int64))
+            index = pd.Index(uniques.astype(dtype if isinstance(dtype, np.dtype) else np.int64))
+            if len(uniques) == span:  # every id in lo..hi occurs: the offset is the code
+                return offset, index
+            remap = (np.cumsum(present) - 1).astype(np.int64)
+            return remap[offset], index
     codes, uniques = pd.factorize(values, sort=False)
     try:
         order = np.asarray(uniques.argsort())
@@ -463,11 +466,15 @@ def _check_ids(transactions: pd.DataFrame, column: str) -> None:
 
 
 def _hash_columns(parts: Sequence[np.ndarray]) -> np.ndarray:
-    """Mix integer columns into one uint64 key per row (equal rows → equal keys)."""
+    """Mix integer columns into one uint64 key per row (equal rows → equal keys), in place."""
     key = np.zeros(len(parts[0]), dtype=np.uint64)
+    mixed = np.empty_like(key)
     for i, part in enumerate(parts):
-        mixed = part.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15 - 2 * i)
-        key ^= mixed + np.uint64(0x632BE59BD9B4E019) + (key << np.uint64(6)) + (key >> np.uint64(2))
+        np.multiply(part.view(np.uint64) if part.dtype == np.int64 else part.astype(np.uint64),
+                    np.uint64(0x9E3779B97F4A7C15 - 2 * i), out=mixed)
+        np.bitwise_xor(key, mixed, out=key)
+        np.multiply(key, np.uint64(0xBF58476D1CE4E5B9), out=key)
+        np.bitwise_xor(key, key >> np.uint64(31), out=key)
     return key
 
 
@@ -483,7 +490,12 @@ def _duplicate_mask(transactions: pd.DataFrame, parts: Sequence[np.ndarray]) -> 
     mask = np.zeros(len(key), dtype=bool)
     if len(repeated) == 0:
         return mask
-    candidates = np.isin(key, np.unique(repeated))
+    # rows whose key's low 22 bits match a repeated key: a cache-sized bitmap is the fastest test;
+    # the few extra rows it lets through are removed by the exact check below
+    low = np.uint64((1 << 22) - 1)
+    bitmap = np.zeros(1 << 22, dtype=bool)
+    bitmap[(repeated & low).astype(np.intp)] = True
+    candidates = bitmap[(key & low).astype(np.intp)]
     subset = transactions[candidates]
     exact = subset.duplicated(keep="first").to_numpy()
     mask[np.flatnonzero(candidates)[exact]] = True
@@ -621,16 +633,18 @@ def rfm_table(
             )
 
     cust_codes, customers = _encode(transactions[customer_col], customer_col)
-    cents = np.rint(amounts * 100.0)
-    exact_cents = bool(np.all(np.abs(amounts * 100.0 - cents) < 1e-6))
+    scaled = amounts * 100.0
+    cents = np.rint(scaled)
+    np.subtract(scaled, cents, out=scaled)
+    np.abs(scaled, out=scaled)
+    exact_cents = bool(scaled.max() < 1e-6)
+    del scaled
+    order_codes = _encode(transactions[order_col], order_col)[0] if order_col is not None else None
 
     if duplicates != "keep":
-        parts = [cust_codes, days, cents.astype(np.int64) if exact_cents else amounts.view(np.int64)]
-        order_codes = None
-        if order_col is not None:
-            order_codes, _ = _encode(transactions[order_col], order_col)
-            parts.append(order_codes)
-        dup = _duplicate_mask(transactions, parts)
+        # candidates share customer, day and amount; the exact check then compares every column
+        dup = _duplicate_mask(transactions, [cust_codes, days, cents.astype(np.int64) if exact_cents
+                                             else amounts.view(np.int64)])
         if dup.any():
             if duplicates == "raise":
                 raise DataError(
@@ -643,8 +657,6 @@ def rfm_table(
             cust_codes, days, amounts, cents = cust_codes[keep], days[keep], amounts[keep], cents[keep]
             if order_codes is not None:
                 order_codes = order_codes[keep]
-    else:
-        order_codes = _encode(transactions[order_col], order_col)[0] if order_col is not None else None
 
     n_all = len(customers)
     purchase = amounts >= 0
@@ -693,8 +705,6 @@ def rfm_table(
         },
         index=pd.Index(customers, name=customer_col),
     )
-    sep = "" if bins < 10 else "-"
-    code_parts = []
     for dim, letter in DIMENSIONS.items():
         values = result[dim].to_numpy(dtype=np.float64)
         edges = scoring["thresholds"].get(dim)
@@ -704,8 +714,12 @@ def rfm_table(
             scores = threshold_scores(values, edges, higher_is_better=_HIGHER_IS_BETTER[dim],
                                       name=dim).to_numpy()
         result[f"{letter}_score"] = scores.astype(np.int64)
-        code_parts.append(result[f"{letter}_score"].astype(str))
-    result["rfm_code"] = code_parts[0].str.cat(code_parts[1:], sep=sep).astype(object)
+    r, f, m = (result[c].to_numpy() for c in ("r_score", "f_score", "m_score"))
+    if bins < 10:  # "545": one digit per score, written from the number 545
+        result["rfm_code"] = pd.Series(100 * r + 10 * f + m, index=result.index).astype(str).astype(object)
+    else:  # "10-3-7"
+        result["rfm_code"] = (result["r_score"].astype(str) + "-" + result["f_score"].astype(str)
+                              + "-" + result["m_score"].astype(str)).astype(object)
     result["rfm_score"] = result["r_score"] + result["f_score"] + result["m_score"]
     w = scoring["weights"]
     if w is not None:
