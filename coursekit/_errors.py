@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from numbers import Real
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["DataError", "describe_rows", "plain", "require_columns"]
@@ -68,3 +70,37 @@ class CoursekitWarning(UserWarning):
 
 
 __all__ += ["CoursekitWarning"]
+
+
+def as_numbers(values: pd.Series, what: str, *, text: bool = False, hint_missing: str = "") -> pd.Series:
+    """``values`` as a float64 Series (same index), or :class:`DataError` naming the rows at fault.
+
+    Rejects True/False values, values that are not numbers, missing values and infinities.
+    ``what`` names the values in messages (e.g. ``"column 'amount'"``). With ``text=True``,
+    numbers written as text (``"12.50"``, as a CSV with odd quoting gives them) are converted;
+    otherwise text is refused, since a text column usually means the data were read wrongly.
+    """
+    if pd.api.types.is_bool_dtype(values.dtype):
+        raise DataError(f"{what} must be numeric, got True/False values (booleans)")
+    missing = values.isna().to_numpy()
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        numbers = values.astype("float64")
+    else:
+        candidates = values if text else values.astype(object).where(
+            values.astype(object).map(lambda v: isinstance(v, Real) and not isinstance(v, (bool, np.bool_))))
+        numbers = pd.to_numeric(candidates, errors="coerce").astype("float64")
+        bad = numbers.isna().to_numpy() & ~missing
+        if bad.any():
+            advice = ("expected e.g. 12.50, with a dot and no thousands separator" if text
+                      else "convert text with pd.to_numeric(...) first")
+            raise DataError(f"{what} must be numeric: non-numeric values at "
+                            f"{describe_rows(values, bad)}; {advice}")
+    if missing.any():
+        raise DataError(f"{what} has missing (NaN) values at {describe_rows(values, missing)}{hint_missing}")
+    infinite = np.isinf(numbers.to_numpy())
+    if infinite.any():
+        raise DataError(f"{what} has infinite values at {describe_rows(values, infinite)}")
+    return numbers
+
+
+__all__ += ["as_numbers"]

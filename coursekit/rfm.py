@@ -50,7 +50,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from coursekit._errors import CoursekitWarning, DataError, describe_rows, plain, require_columns
+from coursekit._errors import (
+    CoursekitWarning,
+    DataError,
+    as_numbers,
+    describe_rows,
+    plain,
+    require_columns,
+)
 
 __all__ = [
     "AHPWeights",
@@ -79,12 +86,7 @@ def _check_bins(bins) -> int:
 
 def _numeric_values(values, name: str) -> pd.Series:
     series = values if isinstance(values, pd.Series) else pd.Series(values, name=name)
-    if not (pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype)):
-        raise DataError(f"{name} must hold numbers, got dtype {series.dtype}")
-    missing = series.isna().to_numpy()
-    if missing.any():
-        raise DataError(f"{name} has missing values at " + describe_rows(series, missing))
-    return series
+    return as_numbers(series, name)
 
 
 def quantile_scores(values, bins: int = 5, *, higher_is_better: bool = True) -> pd.Series:
@@ -432,30 +434,7 @@ def _to_days(transactions: pd.DataFrame, date_col: str) -> np.ndarray:
 
 
 def _to_amounts(transactions: pd.DataFrame, amount_col: str) -> np.ndarray:
-    raw = transactions[amount_col]
-    if pd.api.types.is_bool_dtype(raw.dtype):
-        raise DataError(f"column {amount_col!r} holds True/False values, expected amounts of money")
-    if pd.api.types.is_numeric_dtype(raw.dtype):
-        amounts = raw
-    else:
-        amounts = pd.to_numeric(raw, errors="coerce")
-        bad = (amounts.isna() & raw.notna()).to_numpy()
-        if bad.any():
-            raise DataError(
-                f"column {amount_col!r} has values that are not numbers (expected e.g. 12.50, with a "
-                f"dot and no thousands separator) at "
-                + describe_rows(transactions, bad, columns=[amount_col])
-            )
-    missing = amounts.isna().to_numpy()
-    if missing.any():
-        raise DataError(f"column {amount_col!r} has missing amounts at "
-                        + describe_rows(transactions, missing, columns=[amount_col]))
-    arr = amounts.to_numpy(dtype=np.float64)
-    infinite = ~np.isfinite(arr)
-    if infinite.any():
-        raise DataError(f"column {amount_col!r} has infinite amounts at "
-                        + describe_rows(transactions, infinite, columns=[amount_col]))
-    return arr
+    return as_numbers(transactions[amount_col], f"column {amount_col!r}", text=True).to_numpy()
 
 
 def _check_ids(transactions: pd.DataFrame, column: str) -> None:

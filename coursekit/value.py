@@ -18,7 +18,7 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
-from coursekit._errors import DataError, describe_rows, require_columns
+from coursekit._errors import DataError, as_numbers, describe_rows, require_columns
 
 __all__ = [
     "concentration",
@@ -67,30 +67,8 @@ def _as_values(values, *, name: str = "values") -> pd.Series:
     if len(series) == 0:
         raise DataError(f"{name} is empty: need at least one customer's value")
 
-    if pd.api.types.is_bool_dtype(series.dtype):
-        raise DataError(f"{name} must be numbers, got booleans (dtype {series.dtype})")
-    missing = series.isna().to_numpy()
-    if pd.api.types.is_numeric_dtype(series.dtype):
-        numbers = series.astype("float64")
-    else:
-        # strings such as "12.5" are rejected too: a text column means the data was read wrongly
-        is_number = series.astype(object).map(
-            lambda v: isinstance(v, Real) and not isinstance(v, (bool, np.bool_)))
-        bad = ~is_number.to_numpy(dtype=bool) & ~missing
-        if bad.any():
-            raise DataError(
-                f"{name} must be numbers; non-numeric values in {describe_rows(series, bad)}; "
-                f"convert text with pd.to_numeric(...) first"
-            )
-        numbers = pd.to_numeric(series.astype(object), errors="coerce").astype("float64")
-    if missing.any():
-        raise DataError(
-            f"{name} has missing (NaN) values in {describe_rows(series, missing)}; fill them "
-            f"(e.g. .fillna(0) if missing means 'no purchases') or drop those customers"
-        )
-    infinite = np.isinf(numbers.to_numpy())
-    if infinite.any():
-        raise DataError(f"{name} has infinite values in {describe_rows(numbers, infinite)}")
+    numbers = as_numbers(series, name, hint_missing="; fill them (e.g. .fillna(0) if missing means "
+                         "'no purchases') or drop those customers")
     negative = (numbers < 0).to_numpy()
     if negative.any():
         raise DataError(
@@ -384,14 +362,8 @@ def _check_labels(labels, *, n_cutoffs: int) -> list:
 def _clv_input(value, *, name: str) -> float | pd.Series:
     """A finite real scalar (as float) or a numeric Series without missing values (as float64)."""
     if isinstance(value, pd.Series):
-        if pd.api.types.is_bool_dtype(value.dtype) or not pd.api.types.is_numeric_dtype(value.dtype):
-            raise DataError(f"{name} must be numeric, got a Series of dtype {value.dtype}")
         label = value.name if value.name is not None else name
-        series = value.astype("float64").rename(label)
-        bad = ~np.isfinite(series.to_numpy())
-        if bad.any():
-            raise DataError(f"{name} has missing or infinite values in {describe_rows(series, bad)}")
-        return series
+        return as_numbers(value, name).rename(label)
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
         raise DataError(f"{name} must be a finite number or a numeric Series, got {value!r}")
     return float(value)
@@ -568,25 +540,4 @@ def customer_value(rfm: pd.DataFrame, *, margin_rate: float, retention, discount
 
 def _numeric_column(frame: pd.DataFrame, column: str) -> pd.Series:
     """``frame[column]`` as float64, or DataError naming the non-numeric / missing rows."""
-    series = frame[column]
-    if pd.api.types.is_bool_dtype(series.dtype):
-        raise DataError(f"rfm column {column!r} must be numeric, got booleans")
-    missing = series.isna().to_numpy()
-    if pd.api.types.is_numeric_dtype(series.dtype):
-        numbers = series.astype("float64")
-    else:
-        is_number = series.astype(object).map(
-            lambda v: isinstance(v, Real) and not isinstance(v, (bool, np.bool_)))
-        bad = ~is_number.to_numpy(dtype=bool) & ~missing
-        numbers = pd.to_numeric(series.astype(object), errors="coerce").astype("float64")
-        if bad.any():
-            raise DataError(f"rfm column {column!r} must be numeric; non-numeric values in "
-                            f"{describe_rows(series, bad)}")
-    if missing.any():
-        raise DataError(f"rfm column {column!r} has missing values in "
-                        f"{describe_rows(series, missing)}")
-    bad = np.isinf(numbers.to_numpy())
-    if bad.any():
-        raise DataError(f"rfm column {column!r} has infinite values in "
-                        f"{describe_rows(numbers, bad)}")
-    return numbers
+    return as_numbers(frame[column], f"rfm column {column!r}")
