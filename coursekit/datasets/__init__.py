@@ -1,0 +1,17 @@
+"""Course datasets: synthetic generators (reproducible from a seed, nothing personal) and loaders.
+
+Generators return a dict of tidy DataFrames keyed by table name; the same seed and size give
+identical frames, byte for byte.
+
+- :func:`make_retail` — a shop: customers, transactions (RFM-ready), a promotion campaign;
+- :func:`make_bank` — a retail bank: customers and monthly product snapshots;
+- :func:`make_b2b` — a distributor's and a manufacturer's accounts, orders, pipeline, contacts;
+- :func:`make_airline` — frequent-flyer members for LRFMC.
+
+Loaders read a trainer's own file (CSV, Excel, Parquet) with a column mapping, and the public
+UCI Online Retail and CDNOW formats, into the column names ``rfm_table`` expects.
+"""
+
+from coursekit.datasets.retail import make_retail
+
+__all__ = ["make_retail"]
