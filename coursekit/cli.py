@@ -1,4 +1,4 @@
-"""The ``coursekit`` command line: ``coursekit demo`` and ``coursekit tier FILE``."""
+"""The ``coursekit`` command line: ``demo``, ``tier FILE`` and ``data list`` / ``data make``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 
 from coursekit._errors import DataError
 
-SAMPLE = Path(__file__).resolve().parent.parent / "datasets" / "retail_sample.csv"
+SAMPLE = Path(__file__).resolve().parent.parent / "datasets" / "retail" / "transactions.csv"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,7 +32,28 @@ def _parser() -> argparse.ArgumentParser:
     tier.add_argument("--order-col", default=None, help="order id column (default: order_id if present)")
     tier.add_argument("--out", type=Path, default=None,
                       help="write the per-customer table here (CSV); refuses to overwrite a file")
+    data = sub.add_parser("data", help="make the course's synthetic datasets")
+    data_sub = data.add_subparsers(dest="data_command", metavar="ACTION")
+    data_sub.add_parser("list", help="list the datasets and their default size and seed")
+    make = data_sub.add_parser("make", help="generate a dataset as CSV files (never overwrites)")
+    make.add_argument("case", help="dataset name (see: coursekit data list)")
+    make.add_argument("--out", type=Path, required=True, help="folder to write <table>.csv files into")
+    make.add_argument("--size", type=int, default=None, help="number of customers / accounts / members")
+    make.add_argument("--seed", type=int, default=None, help="random seed (same seed, same bytes)")
     return parser
+
+
+def _data(args, parser) -> None:
+    from coursekit.datasets.shipped import CASES, write_case
+
+    if args.data_command == "list":
+        for name, case in CASES.items():
+            print(f"{name:22s} {case.description}  (default {case.defaults})")
+    elif args.data_command == "make":
+        for path, rows, digest in write_case(args.case, args.out, size=args.size, seed=args.seed):
+            print(f"wrote {path}  {rows:,} rows  sha256 {digest}")
+    else:
+        parser.parse_args(["data", "--help"])
 
 
 def _tier_file(path: Path, scheme: str, *, as_of=None, bins: int = 5, order_col=None):
@@ -57,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
+        if args.command == "data":
+            _data(args, parser)
+            return 0
         if args.command == "demo":
             tiered, summary = _tier_file(args.data, args.scheme, order_col="order_id")
             as_of = tiered.attrs["as_of"].date()

@@ -14,7 +14,7 @@ import pytest
 import coursekit as ck
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "datasets" / "retail_sample.csv"
+SAMPLE = ROOT / "datasets" / "retail" / "transactions.csv"
 
 
 def _coursekit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

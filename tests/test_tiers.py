@@ -235,7 +235,7 @@ class TestTierSummary:
 
 
 def test_every_builtin_scheme_tiers_the_sample_shop():
-    tx = pd.read_csv(Path(__file__).parent.parent / "datasets" / "retail_sample.csv")
+    tx = pd.read_csv(Path(__file__).parent.parent / "datasets" / "retail" / "transactions.csv")
     rfm = ck.rfm_table(tx, order_col="order_id")
     for name in ck.scheme_names():
         tiered = ck.assign_tiers(rfm, name)

@@ -10,7 +10,7 @@ import pytest
 
 import coursekit as ck
 
-SAMPLE = Path(__file__).resolve().parent.parent / "datasets" / "retail_sample.csv"
+SAMPLE = Path(__file__).resolve().parent.parent / "datasets" / "retail" / "transactions.csv"
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,81 @@
+"""The data shipped in ``datasets/``: which generator, size and seed made each file, and how.
+
+One manifest (:data:`CASES`) drives the command line (``coursekit data make CASE``), the files in
+the repository and the test that regenerates them and compares hashes, so the files and the
+generators cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from coursekit._errors import DataError
+
+__all__ = ["CASES", "Case", "csv_bytes", "make_case", "write_case"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """A shipped dataset: the generator, its default arguments, and where its files go."""
+
+    name: str
+    generator: str                      # a function name in coursekit.datasets
+    defaults: dict = field(default_factory=dict)
+    size_arg: str = "n_customers"
+    description: str = ""
+
+    def function(self) -> Callable[..., dict[str, pd.DataFrame]]:
+        import coursekit.datasets as datasets
+
+        return getattr(datasets, self.generator)
+
+
+CASES: dict[str, Case] = {
+    "retail": Case("retail", "make_retail", {"n_customers": 2000, "seed": 42},
+                   description="a shop: customers, transactions, promotion campaign"),
+}
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The exact bytes a table is shipped as: UTF-8 CSV, no index, ISO dates, ``\\n`` line ends."""
+    return frame.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n").encode("utf-8")
+
+
+def make_case(name: str, *, size: int | None = None, seed: int | None = None) -> dict[str, pd.DataFrame]:
+    """Generate the tables of a shipped case, with its default size and seed unless given."""
+    if name not in CASES:
+        raise DataError(f"unknown dataset {name!r}; choose one of {sorted(CASES)}")
+    case = CASES[name]
+    kwargs = dict(case.defaults)
+    if size is not None:
+        kwargs[case.size_arg] = size
+    if seed is not None:
+        kwargs["seed"] = seed
+    return case.function()(**kwargs)
+
+
+def write_case(name: str, out_dir: str | Path, *, size: int | None = None,
+               seed: int | None = None) -> list[tuple[Path, int, str]]:
+    """Write a case's tables as ``OUT_DIR/<table>.csv``; refuse to overwrite any existing file.
+
+    Returns ``(path, rows, sha256)`` for every file written.
+    """
+    out = Path(out_dir)
+    tables = make_case(name, size=size, seed=seed)
+    paths = {table: out / f"{table}.csv" for table in tables}
+    existing = [str(p) for p in paths.values() if p.exists()]
+    if existing:
+        raise DataError(f"{', '.join(existing)} already exist(s); coursekit never overwrites data — "
+                        f"choose another --out folder or move the files away")
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table, frame in tables.items():
+        data = csv_bytes(frame)
+        paths[table].write_bytes(data)
+        written.append((paths[table], len(frame), hashlib.sha256(data).hexdigest()))
+    return written
