@@ -12,6 +12,7 @@ Loaders read a trainer's own file (CSV, Excel, Parquet) with a column mapping, a
 UCI Online Retail and CDNOW formats, into the column names ``rfm_table`` expects.
 """
 
+from coursekit.datasets.bank import make_bank
 from coursekit.datasets.retail import make_retail
 
-__all__ = ["make_retail"]
+__all__ = ["make_bank", "make_retail"]

@@ -38,6 +38,8 @@ class Case:
 CASES: dict[str, Case] = {
     "retail": Case("retail", "make_retail", {"n_customers": 2000, "seed": 42},
                    description="a shop: customers, transactions, promotion campaign"),
+    "bank": Case("bank", "make_bank", {"n_customers": 1000, "seed": 42},
+                 description="a retail bank: customers, monthly product snapshots, care plan"),
 }
 
 
