@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from coursekit._errors import DataError
+from coursekit.datasets._params import calendar_day, whole
 
 __all__ = ["make_retail"]
 
@@ -53,12 +54,6 @@ CHANNELS = np.array(["store", "online", "app"])
 CHANNEL_WEIGHTS = np.array([0.45, 0.35, 0.20])
 CAMPAIGN_WINDOW = 60       # days the offer works for
 CAMPAIGN_LOOKBACK = 180    # bought within this many days before the send date = eligible
-
-
-def _whole(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise DataError(f"{name} must be a whole number >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def make_retail(n_customers: int = 2000, seed: int = 42, *, start: str = "2023-01-01",
@@ -107,14 +102,12 @@ def make_retail(n_customers: int = 2000, seed: int = 42, *, start: str = "2023-0
     >>> data["campaign"]["group"].value_counts().sort_index().index.tolist()
     ['control', 'treatment']
     """
-    n = _whole(n_customers, "n_customers", 2)
-    days = _whole(days, "days", 240)
+    n = whole(n_customers, "n_customers", 2)
+    seed = whole(seed, "seed", 0)
+    days = whole(days, "days", 240)
     if isinstance(campaign_effect, bool) or not isinstance(campaign_effect, (int, float)) or campaign_effect <= -1:
         raise DataError(f"campaign_effect must be a number > -1 (0.15 = +15%), got {campaign_effect!r}")
-    try:
-        base = np.datetime64(pd.Timestamp(start).date(), "D")
-    except (TypeError, ValueError):
-        raise DataError(f"start = {start!r} is not a date; expected e.g. '2023-01-01'") from None
+    base = calendar_day(start, "start")
 
     rng = np.random.default_rng(seed)
     # existing customers (a quarter) make their first order of the period in its first 90 days

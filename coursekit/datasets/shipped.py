@@ -40,6 +40,16 @@ CASES: dict[str, Case] = {
                    description="a shop: customers, transactions, promotion campaign"),
     "bank": Case("bank", "make_bank", {"n_customers": 1000, "seed": 42},
                  description="a retail bank: customers, monthly product snapshots, care plan"),
+    "b2b-distributor": Case("b2b-distributor", "make_b2b",
+                            {"n_accounts": 400, "seed": 42, "company": "distributor"},
+                            size_arg="n_accounts",
+                            description="a distributor (seed 001): accounts, orders, pipeline, contacts"),
+    "b2b-manufacturer": Case("b2b-manufacturer", "make_b2b",
+                             {"n_accounts": 400, "seed": 42, "company": "manufacturer"},
+                             size_arg="n_accounts",
+                             description="a manufacturer with falling sales (seed 004)"),
+    "airline": Case("airline", "make_airline", {"n_members": 2000, "seed": 42},
+                    size_arg="n_members", description="frequent-flyer members for LRFMC"),
 }
 
 
