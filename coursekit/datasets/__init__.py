@@ -15,6 +15,16 @@ UCI Online Retail and CDNOW formats, into the column names ``rfm_table`` expects
 from coursekit.datasets.airline import make_airline
 from coursekit.datasets.b2b import make_b2b
 from coursekit.datasets.bank import make_bank
+from coursekit.datasets.loaders import LoadResult, load_cdnow, load_online_retail, load_transactions
 from coursekit.datasets.retail import make_retail
 
-__all__ = ["make_airline", "make_b2b", "make_bank", "make_retail"]
+__all__ = [
+    "LoadResult",
+    "load_cdnow",
+    "load_online_retail",
+    "load_transactions",
+    "make_airline",
+    "make_b2b",
+    "make_bank",
+    "make_retail",
+]
