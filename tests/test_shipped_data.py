@@ -77,3 +77,39 @@ def test_command_line_make_writes_the_same_bytes(tmp_path):
     again = subprocess.run([str(exe), "data", "make", "retail", "--out", str(tmp_path / "r")],
                            capture_output=True, text=True, timeout=120)
     assert again.returncode == 2 and "never overwrites" in again.stderr
+
+
+class TestCourseTransactions:
+    def test_shipped_file_and_generated_defaults_agree(self):
+        from coursekit.datasets import course_transactions
+
+        shipped = course_transactions("retail", data_dir=DATASETS)
+        generated = course_transactions("retail")
+        assert list(shipped.columns) == list(generated.columns)
+        assert shipped["amount"].equals(generated["amount"])
+        assert (shipped["customer_id"].astype(str) == generated["customer_id"].astype(str)).all()
+
+    def test_b2b_accounts_become_customer_id_and_size_seed_change_data(self):
+        from coursekit.datasets import course_transactions
+
+        orders = course_transactions("b2b-manufacturer", size=40, seed=3)
+        assert "customer_id" in orders.columns and "account_id" not in orders.columns
+        assert orders["customer_id"].nunique() <= 40
+        assert not orders.equals(course_transactions("b2b-manufacturer", size=40, seed=4))
+
+    def test_own_file_with_mapping(self, capsys):
+        from coursekit.datasets import course_transactions
+
+        mapping = {"客户号": "customer_id", "交易日期": "order_date", "金额": "amount", "订单号": "order_id"}
+        with pytest.warns(UserWarning):
+            tx = course_transactions(own_file=ROOT / "tests" / "fixtures" / "trainer_shop.csv", columns=mapping)
+        assert len(tx) == 13
+        assert "dropped 9" in capsys.readouterr().out
+
+    def test_unknown_case_and_missing_folder(self, tmp_path):
+        from coursekit.datasets import course_transactions
+
+        with pytest.raises(DataError, match="case 'bank' has no transaction table for RFM"):
+            course_transactions("bank")
+        with pytest.raises(DataError, match="no shipped file .*coursekit data make retail"):
+            course_transactions("retail", data_dir=tmp_path)

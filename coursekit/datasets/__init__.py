@@ -17,9 +17,11 @@ from coursekit.datasets.b2b import make_b2b
 from coursekit.datasets.bank import make_bank
 from coursekit.datasets.loaders import LoadResult, load_cdnow, load_online_retail, load_transactions
 from coursekit.datasets.retail import make_retail
+from coursekit.datasets.shipped import course_transactions
 
 __all__ = [
     "LoadResult",
+    "course_transactions",
     "load_cdnow",
     "load_online_retail",
     "load_transactions",

@@ -16,7 +16,7 @@ import pandas as pd
 
 from coursekit._errors import DataError
 
-__all__ = ["CASES", "Case", "csv_bytes", "make_case", "write_case"]
+__all__ = ["CASES", "Case", "course_transactions", "csv_bytes", "make_case", "write_case"]
 
 
 @dataclass(frozen=True)
@@ -91,3 +91,52 @@ def write_case(name: str, out_dir: str | Path, *, size: int | None = None,
         paths[table].write_bytes(data)
         written.append((paths[table], len(frame), hashlib.sha256(data).hexdigest()))
     return written
+
+
+# cases whose transactions feed RFM, and the customer column of their transaction table
+_TRANSACTIONS = {
+    "retail": ("transactions", "customer_id"),
+    "b2b-distributor": ("orders", "account_id"),
+    "b2b-manufacturer": ("orders", "account_id"),
+}
+
+
+def course_transactions(case: str = "retail", *, data_dir: str | Path | None = None,
+                        own_file: str | Path | None = None, columns: dict | None = None,
+                        size: int | None = None, seed: int | None = None) -> pd.DataFrame:
+    """The transactions a lesson analyses, chosen by the notebook's parameters.
+
+    - ``own_file`` given: the trainer's own file, read with
+      :func:`coursekit.datasets.load_transactions` and the ``columns`` mapping (the report of what
+      was dropped is printed);
+    - else ``size`` or ``seed`` given: the case generated afresh with that size and seed;
+    - else: the shipped file ``data_dir/<case>/<table>.csv``, or generated with the shipped defaults
+      when ``data_dir`` is None (the same bytes, see ``datasets/README.md``).
+
+    The customer column is always called ``customer_id`` (B2B accounts are renamed), so the lessons'
+    code is the same for every case.
+
+    Examples
+    --------
+    >>> tx = course_transactions("b2b-manufacturer", size=30, seed=1)
+    >>> list(tx.columns[:4])
+    ['order_id', 'customer_id', 'order_date', 'amount']
+    """
+    if own_file:
+        from coursekit.datasets.loaders import load_transactions
+
+        result = load_transactions(own_file, columns or None)
+        print(result)
+        return result.data
+    if case not in _TRANSACTIONS:
+        raise DataError(f"case {case!r} has no transaction table for RFM; choose one of {sorted(_TRANSACTIONS)}")
+    table, customer_col = _TRANSACTIONS[case]
+    if size or seed is not None or data_dir is None:
+        frame = make_case(case, size=size or None, seed=seed)[table]
+    else:
+        path = Path(data_dir) / case / f"{table}.csv"
+        if not path.is_file():
+            raise DataError(f"no shipped file {path}; run `coursekit data make {case} --out {path.parent}` "
+                            f"or set data_dir to the repository's datasets folder")
+        frame = pd.read_csv(path, parse_dates=[c for c in ("order_date",) if c], dtype={customer_col: str})
+    return frame.rename(columns={customer_col: "customer_id"})
