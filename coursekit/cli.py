@@ -40,7 +40,55 @@ def _parser() -> argparse.ArgumentParser:
     make.add_argument("--out", type=Path, required=True, help="folder to write <table>.csv files into")
     make.add_argument("--size", type=int, default=None, help="number of customers / accounts / members")
     make.add_argument("--seed", type=int, default=None, help="random seed (same seed, same bytes)")
+    _add_run_parser(sub)
     return parser
+
+
+def _add_run_parser(sub) -> None:
+    run = sub.add_parser(
+        "run", help="execute the course notebooks (papermill) and export them as offline HTML",
+        description="Execute every notebook of the course folder in name order (names starting with _ "
+                    "are skipped) and write the executed notebooks, offline HTML and index.html to --out. "
+                    "A failing notebook does not stop the run. Exit code: 0 all ran, 1 a notebook failed "
+                    "(named with its cell and error), 2 nothing ran (bad option or --out folder).")
+    run.add_argument("--out", type=Path, default=Path("build/course"), metavar="DIR",
+                     help="output folder (default: build/course); must be new, empty or an earlier run's output")
+    run.add_argument("--case", default=None,
+                     help="dataset case, injected as parameter `case` into the notebooks that declare it")
+    run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], dest="parameters",
+                     metavar=("NAME", "VALUE"),
+                     help="inject a parameter into the notebooks that declare it; VALUE is read as a YAML "
+                          "scalar (5, 0.25, true, text); repeatable")
+    run.add_argument("--notebooks", type=Path, default=None, metavar="DIR",
+                     help="folder of notebooks to run (default: the repository's notebooks/)")
+    run.add_argument("--only", default=None, metavar="PATTERN",
+                     help="run only notebooks whose file name matches: a glob ('0[1-3]_*') or a substring ('03')")
+    run.add_argument("--timeout", type=float, default=300, metavar="SECONDS",
+                     help="seconds a single cell may run before its notebook fails (default: 300; 0: no limit)")
+    run.add_argument("--no-html", action="store_true", help="skip the HTML export and index.html")
+
+
+def _run(args) -> int:
+    """``coursekit run``: 0 when every notebook ran, 1 when one failed (DataError: 2, from main)."""
+    from coursekit.course import NOTEBOOKS, parse_value, run_course
+
+    parameters: dict[str, object] = {}
+    for name, value in args.parameters:
+        if name in parameters:
+            raise DataError(f"parameter {name!r} given twice with -p")
+        parameters[name] = parse_value(value)
+    try:
+        results = run_course(args.notebooks if args.notebooks is not None else NOTEBOOKS, args.out,
+                             parameters, args.case, only=args.only, timeout=args.timeout,
+                             html=not args.no_html, log=print, progress=True)
+    except KeyboardInterrupt:
+        print("coursekit: interrupted; the notebooks run so far are in " + str(args.out), file=sys.stderr)
+        return 130
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        kept = "" if r.notebook is None else f" (see {r.notebook})"
+        print(f"coursekit: error: {r.message}{kept}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _data(args, parser) -> None:
@@ -78,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
+        if args.command == "run":
+            return _run(args)
         if args.command == "data":
             _data(args, parser)
             return 0
