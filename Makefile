@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 course: $(STAMP)
-	$(BIN)/coursekit demo
+	$(BIN)/coursekit run --out build/course
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

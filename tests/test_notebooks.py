@@ -96,3 +96,32 @@ def test_papermill_sees_every_parameter(name):
     assigned = {line.split("=")[0].strip() for line in "".join(cell["source"]).splitlines()
                 if "=" in line and not line.lstrip().startswith("#")}
     assert assigned == _declared(name)
+
+
+def test_the_course_runs_end_to_end_with_offline_html(tmp_path):
+    # what `make course` does, on small generated data for the manufacturer case
+    from html.parser import HTMLParser
+
+    from coursekit.course import run_course
+
+    results = run_course(NOTEBOOKS, tmp_path / "course", parameters={"size": 150, "seed": 2},
+                         case="b2b-manufacturer", progress=False)
+    assert [r.name for r in results] == LESSONS
+    assert all(r.status == "ok" for r in results), [r.error for r in results if r.status != "ok"]
+
+    class Loads(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.external = []
+
+        def handle_starttag(self, tag, attrs):
+            for key, value in attrs:
+                if key in ("src", "href") and value and value.startswith(("http:", "https:", "//")) and tag != "a":
+                    self.external.append((tag, value))
+
+    for result in results:
+        parser = Loads()
+        parser.feed(Path(result.html).read_text(encoding="utf-8"))
+        assert parser.external == [], f"{result.name} loads {parser.external}"
+    index = (tmp_path / "course" / "index.html").read_text(encoding="utf-8")
+    assert all(Path(r.html).name in index for r in results)
