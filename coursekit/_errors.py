@@ -104,3 +104,19 @@ def as_numbers(values: pd.Series, what: str, *, text: bool = False, hint_missing
 
 
 __all__ += ["as_numbers"]
+
+
+def read_yaml_mapping(text: str, *, kind: str, where: str, needs: str) -> dict:
+    """Parse YAML text that must hold a mapping (a scheme, a playbook), or DataError naming the file."""
+    import yaml
+
+    try:
+        spec = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise DataError(f"{kind} {where!r} is not valid YAML: {exc}") from None
+    if not isinstance(spec, dict):
+        raise DataError(f"{kind} {where!r} must be a mapping with {needs}")
+    return spec
+
+
+__all__ += ["read_yaml_mapping"]

@@ -52,9 +52,8 @@ from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from coursekit._errors import DataError, as_numbers, describe_rows, plain, require_columns
+from coursekit._errors import DataError, as_numbers, describe_rows, plain, read_yaml_mapping, require_columns
 from coursekit.rfm import _to_days
 from coursekit.tiers import load_scheme, tier_summary
 
@@ -181,28 +180,20 @@ def load_playbook(source: str | Path | Mapping | pd.DataFrame) -> pd.DataFrame:
         path = Path(source)
         if not path.is_file():
             raise DataError(f"playbook file {str(path)!r} does not exist")
-        spec = _read_yaml(path.read_text(encoding="utf-8"), str(path))
+        spec = read_yaml_mapping(path.read_text(encoding="utf-8"), kind="playbook", where=str(path),
+                                 needs="a 'tiers' mapping")
     elif isinstance(source, str):
         if source not in playbook_names():
             raise DataError(f"unknown playbook {source!r}; built-in playbooks are {playbook_names()}, "
                             f"or pass a dict or the path of a .yaml file")
-        spec = _read_yaml((_playbook_folder() / f"{source}.yaml").read_text(encoding="utf-8"), source)
+        spec = read_yaml_mapping((_playbook_folder() / f"{source}.yaml").read_text(encoding="utf-8"),
+                                 kind="playbook", where=source, needs="a 'tiers' mapping")
     elif isinstance(source, Mapping):
         spec = dict(source)
     else:
         raise DataError(f"playbook must be a name, a dict, a .yaml path or a playbook table, "
                         f"got {type(source).__name__}")
     return _build_playbook(spec)
-
-
-def _read_yaml(text: str, where: str) -> dict:
-    try:
-        spec = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DataError(f"playbook {where!r} is not valid YAML: {exc}") from None
-    if not isinstance(spec, dict):
-        raise DataError(f"playbook {where!r} must be a mapping with a 'tiers' mapping")
-    return spec
 
 
 def _build_playbook(spec: dict) -> pd.DataFrame:

@@ -42,9 +42,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from coursekit._errors import DataError, describe_rows
+from coursekit._errors import DataError, describe_rows, read_yaml_mapping
 from coursekit.value import abc_classes
 
 __all__ = ["Rule", "Scheme", "assign_tiers", "load_scheme", "scheme_names", "tier_summary"]
@@ -137,7 +136,8 @@ def load_scheme(source: str | Path | Mapping | Scheme) -> Scheme:
         path = Path(source)
         if not path.is_file():
             raise DataError(f"scheme file {str(path)!r} does not exist")
-        spec = _read_yaml(path.read_text(encoding="utf-8"), str(path))
+        spec = read_yaml_mapping(path.read_text(encoding="utf-8"), kind="scheme", where=str(path),
+                                 needs="a 'rules' list")
     elif isinstance(source, str):
         if source not in scheme_names():
             raise DataError(
@@ -145,7 +145,7 @@ def load_scheme(source: str | Path | Mapping | Scheme) -> Scheme:
                 f"or the path of a .yaml file"
             )
         text = (resources.files("coursekit") / "schemes" / f"{source}.yaml").read_text(encoding="utf-8")
-        spec = _read_yaml(text, source)
+        spec = read_yaml_mapping(text, kind="scheme", where=source, needs="a 'rules' list")
     elif isinstance(source, Mapping):
         spec = dict(source)
     else:
@@ -153,16 +153,6 @@ def load_scheme(source: str | Path | Mapping | Scheme) -> Scheme:
     scheme = _build(spec)
     _check_grid(scheme)
     return scheme
-
-
-def _read_yaml(text: str, where: str) -> dict:
-    try:
-        spec = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DataError(f"scheme {where!r} is not valid YAML: {exc}") from None
-    if not isinstance(spec, dict):
-        raise DataError(f"scheme {where!r} must be a mapping with a 'rules' list")
-    return spec
 
 
 def _build(spec: dict) -> Scheme:
