@@ -120,3 +120,25 @@ def read_yaml_mapping(text: str, *, kind: str, where: str, needs: str) -> dict:
 
 
 __all__ += ["read_yaml_mapping"]
+
+
+def read_yaml_source(source, *, kind: str, builtin: dict, needs: str) -> dict:
+    """The mapping behind a built-in name (``builtin``: name → YAML path) or a ``.yaml`` file path.
+
+    Raises :class:`DataError` for a missing file, an unknown name (listing the built-in ones) or YAML
+    that is not a mapping.
+    """
+    from pathlib import Path
+
+    if isinstance(source, Path) or str(source).endswith((".yaml", ".yml")):
+        path = Path(source)
+        if not path.is_file():
+            raise DataError(f"{kind} file {str(path)!r} does not exist")
+        return read_yaml_mapping(path.read_text(encoding="utf-8"), kind=kind, where=str(path), needs=needs)
+    if source not in builtin:
+        raise DataError(f"unknown {kind} {source!r}; built-in {kind}s are {sorted(builtin)}, or pass a dict "
+                        f"or the path of a .yaml file")
+    return read_yaml_mapping(builtin[source].read_text(encoding="utf-8"), kind=kind, where=source, needs=needs)
+
+
+__all__ += ["read_yaml_source"]

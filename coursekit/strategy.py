@@ -53,7 +53,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from coursekit._errors import DataError, as_numbers, describe_rows, plain, read_yaml_mapping, require_columns
+from coursekit._errors import DataError, as_numbers, describe_rows, plain, read_yaml_source, require_columns
 from coursekit.rfm import _to_days
 from coursekit.tiers import load_scheme, tier_summary
 
@@ -176,18 +176,9 @@ def load_playbook(source: str | Path | Mapping | pd.DataFrame) -> pd.DataFrame:
     """
     if isinstance(source, pd.DataFrame):
         spec = playbook_to_dict(source)
-    elif isinstance(source, Path) or (isinstance(source, str) and source.endswith((".yaml", ".yml"))):
-        path = Path(source)
-        if not path.is_file():
-            raise DataError(f"playbook file {str(path)!r} does not exist")
-        spec = read_yaml_mapping(path.read_text(encoding="utf-8"), kind="playbook", where=str(path),
-                                 needs="a 'tiers' mapping")
-    elif isinstance(source, str):
-        if source not in playbook_names():
-            raise DataError(f"unknown playbook {source!r}; built-in playbooks are {playbook_names()}, "
-                            f"or pass a dict or the path of a .yaml file")
-        spec = read_yaml_mapping((_playbook_folder() / f"{source}.yaml").read_text(encoding="utf-8"),
-                                 kind="playbook", where=source, needs="a 'tiers' mapping")
+    elif isinstance(source, (str, Path)):
+        spec = read_yaml_source(source, kind="playbook", needs="a 'tiers' mapping",
+                                builtin={name: _playbook_folder() / f"{name}.yaml" for name in playbook_names()})
     elif isinstance(source, Mapping):
         spec = dict(source)
     else:

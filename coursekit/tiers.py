@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from coursekit._errors import DataError, describe_rows, read_yaml_mapping
+from coursekit._errors import DataError, describe_rows, read_yaml_source
 from coursekit.value import abc_classes
 
 __all__ = ["Rule", "Scheme", "assign_tiers", "load_scheme", "scheme_names", "tier_summary"]
@@ -132,20 +132,10 @@ def load_scheme(source: str | Path | Mapping | Scheme) -> Scheme:
     """
     if isinstance(source, Scheme):
         return source
-    if isinstance(source, Path) or (isinstance(source, str) and source.endswith((".yaml", ".yml"))):
-        path = Path(source)
-        if not path.is_file():
-            raise DataError(f"scheme file {str(path)!r} does not exist")
-        spec = read_yaml_mapping(path.read_text(encoding="utf-8"), kind="scheme", where=str(path),
-                                 needs="a 'rules' list")
-    elif isinstance(source, str):
-        if source not in scheme_names():
-            raise DataError(
-                f"unknown scheme {source!r}; built-in schemes are {scheme_names()}, or pass a dict "
-                f"or the path of a .yaml file"
-            )
-        text = (resources.files("coursekit") / "schemes" / f"{source}.yaml").read_text(encoding="utf-8")
-        spec = read_yaml_mapping(text, kind="scheme", where=source, needs="a 'rules' list")
+    if isinstance(source, (str, Path)):
+        folder = resources.files("coursekit") / "schemes"
+        spec = read_yaml_source(source, kind="scheme", needs="a 'rules' list",
+                                builtin={name: folder / f"{name}.yaml" for name in scheme_names()})
     elif isinstance(source, Mapping):
         spec = dict(source)
     else:
