@@ -142,3 +142,19 @@ def read_yaml_source(source, *, kind: str, builtin: dict, needs: str) -> dict:
 
 
 __all__ += ["read_yaml_source"]
+
+
+def parse_date(value, name: str) -> pd.Timestamp:
+    """``value`` as a midnight Timestamp (time zone dropped: the local calendar date), or DataError."""
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        stamp = pd.NaT
+    if pd.isna(stamp):
+        raise DataError(f"{name} = {value!r} is not a date; expected e.g. '2024-12-31'")
+    if stamp.tz is not None:
+        stamp = stamp.tz_localize(None)
+    return stamp.normalize()
+
+
+__all__ += ["parse_date"]

@@ -55,6 +55,7 @@ from coursekit._errors import (
     DataError,
     as_numbers,
     describe_rows,
+    parse_date,
     plain,
     require_columns,
 )
@@ -482,15 +483,7 @@ def _duplicate_mask(transactions: pd.DataFrame, parts: Sequence[np.ndarray]) -> 
 
 
 def _parse_as_of(as_of) -> int:
-    try:
-        stamp = pd.Timestamp(as_of)
-    except (TypeError, ValueError):
-        raise DataError(f"as_of = {as_of!r} is not a date; expected e.g. '2024-12-31'") from None
-    if pd.isna(stamp):
-        raise DataError(f"as_of = {as_of!r} is not a date; expected e.g. '2024-12-31'")
-    if stamp.tz is not None:
-        stamp = stamp.tz_localize(None)
-    return int(np.datetime64(stamp.to_datetime64(), "D").astype(np.int64))
+    return int(np.datetime64(parse_date(as_of, "as_of").to_datetime64(), "D").astype(np.int64))
 
 
 def _day_string(day: int) -> str:

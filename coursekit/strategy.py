@@ -53,7 +53,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from coursekit._errors import DataError, as_numbers, describe_rows, plain, read_yaml_source, require_columns
+from coursekit._errors import DataError, as_numbers, describe_rows, parse_date, plain, read_yaml_source, require_columns
 from coursekit.rfm import _to_days
 from coursekit.tiers import load_scheme, tier_summary
 
@@ -321,13 +321,7 @@ def _as_of(as_of, tiered: pd.DataFrame) -> pd.Timestamp:
     if value is None:
         raise DataError("no as_of date: pass as_of=... (the snapshot date); tiered.attrs has no 'as_of' "
                         "(rfm_table sets it)")
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise DataError(f"as_of must be a date such as '2024-06-30', got {value!r}") from None
-    if pd.isna(stamp):
-        raise DataError(f"as_of must be a date such as '2024-06-30', got {value!r}")
-    return stamp.normalize()
+    return parse_date(value, "as_of")
 
 
 def _positive(value, name: str) -> float:
