@@ -1,0 +1,1 @@
+"""The exercise sets, one module per exercise notebook (see :data:`coursekit.grading.EXERCISE_SETS`)."""
