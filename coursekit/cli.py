@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     make.add_argument("--size", type=int, default=None, help="number of customers / accounts / members")
     make.add_argument("--seed", type=int, default=None, help="random seed (same seed, same bytes)")
     _add_run_parser(sub)
+    _add_grading_parsers(sub)
     return parser
 
 
@@ -66,6 +67,72 @@ def _add_run_parser(sub) -> None:
     run.add_argument("--timeout", type=float, default=300, metavar="SECONDS",
                      help="seconds a single cell may run before its notebook fails (default: 300; 0: no limit)")
     run.add_argument("--no-html", action="store_true", help="skip the HTML export and index.html")
+
+
+def _add_grading_parsers(sub) -> None:
+    grade = sub.add_parser(
+        "grade", help="grade a class's exercise notebooks: gradebook.csv, class summary, feedback per trainee",
+        description="Run every submission (notebooks, or folders of them) in its own kernel and temporary "
+                    "folder, with the exercise's parameters injected, and check the answers in this process. "
+                    "Writes DIR/gradebook.csv (trainee x question), DIR/summary.html and DIR/feedback/*.html. "
+                    "Submissions are never modified. Exit code: 0 graded, 2 bad option or input.")
+    grade.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION",
+                       help="a submitted .ipynb, or a folder searched for .ipynb files")
+    grade.add_argument("--exercise", required=True, help="exercise name, e.g. 01_rfm (see exercises/)")
+    grade.add_argument("--out", type=Path, required=True, metavar="DIR",
+                       help="output folder: new, empty, or an earlier grade's output")
+    grade.add_argument("-p", "--parameter", nargs=2, action="append", default=[], dest="parameters",
+                       metavar=("NAME", "VALUE"),
+                       help="an exercise parameter the trainees used (e.g. -p seed 7); VALUE is read as YAML")
+    grade.add_argument("--cell-timeout", type=float, default=60, metavar="SECONDS",
+                       help="seconds one cell may run (default 60)")
+    grade.add_argument("--timeout", type=float, default=300, metavar="SECONDS",
+                       help="seconds one submission may run (default 300)")
+    grade.add_argument("--jobs", type=int, default=None, help="submissions run at once (default: cores)")
+    exercises = sub.add_parser("exercises", help="generate exercises/ from the solution notebooks")
+    exercises_sub = exercises.add_subparsers(dest="exercises_command", metavar="ACTION")
+    build = exercises_sub.add_parser("build", help="write exercises/NAME.ipynb from solutions/NAME.ipynb "
+                                                   "(never overwrites a changed exercise file)")
+    build.add_argument("--check", action="store_true", help="write nothing; exit 1 if an exercise is stale")
+
+
+def _grade(args) -> int:
+    from coursekit.course import parse_value
+    from coursekit.grading.grader import grade
+
+    params = {name: parse_value(value) for name, value in args.parameters}
+
+    def progress(path, run) -> None:
+        state = "killed at the time limit" if run["killed"] else "done"
+        print(f"  {path}: {state} in {run['seconds']:.1f} s", flush=True)
+
+    report = grade(args.exercise, args.submissions, args.out, parameters=params,
+                   cell_timeout=args.cell_timeout, notebook_timeout=args.timeout, jobs=args.jobs,
+                   progress=progress)
+    book = report.gradebook
+    totals = report.totals()
+    max_total = book.groupby("trainee")["max_score"].sum().max()
+    print(f"graded {len(totals)} submissions of {args.exercise} in {report.seconds:.1f} s; "
+          f"mean {totals.mean():.2f} / {max_total:g}")
+    print(f"wrote {args.out / 'gradebook.csv'}, {args.out / 'summary.html'} and {len(totals)} feedback pages")
+    return 0
+
+
+def _exercises(args) -> int:
+    from coursekit.grading.source import build_exercises
+
+    if args.exercises_command != "build":
+        print("usage: coursekit exercises build [--check]", file=sys.stderr)
+        return 2
+    names = build_exercises(check=args.check)
+    if args.check:
+        if names:
+            print("stale exercise notebooks (run: coursekit exercises build): " + ", ".join(names))
+            return 1
+        print("exercises/ matches solutions/")
+        return 0
+    print(f"wrote {len(names)} exercise notebooks" + (": " + ", ".join(names) if names else " (all up to date)"))
+    return 0
 
 
 def _run(args) -> int:
@@ -128,6 +195,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run(args)
+        if args.command == "grade":
+            return _grade(args)
+        if args.command == "exercises":
+            return _exercises(args)
         if args.command == "data":
             _data(args, parser)
             return 0
