@@ -7,13 +7,15 @@ The public API a trainee calls:
 - :func:`concentration`, :func:`lorenz_table`, :func:`gini`, :func:`abc_classes` — 80/20 analysis;
 - :func:`retention_clv`, :func:`customer_value` — simple CLV (historical + future profit);
 - :func:`transition_matrix`, :func:`fallen_from` — tier migration between two snapshots;
-- :func:`pseudonymise` — keyed hash of customer ids before data leaves the bank or shop.
+- :func:`pseudonymise` — keyed hash of customer ids before data leaves the bank or shop;
+- :class:`Exercise` / :func:`check` — an exercise notebook's data and immediate feedback on an answer.
 
 Every bad input raises :class:`DataError`, a :class:`ValueError` whose message names the column,
 rows or parameter at fault.
 """
 
 from coursekit._errors import CoursekitWarning, DataError
+from coursekit.grading.core import Exercise, check
 from coursekit.migration import fallen_from, transition_matrix
 from coursekit.privacy import pseudonymise
 from coursekit.rfm import AHPWeights, ahp_weights, quantile_scores, rfm_table, threshold_scores
@@ -33,11 +35,13 @@ __all__ = [
     "AHPWeights",
     "CoursekitWarning",
     "DataError",
+    "Exercise",
     "Scheme",
     "abc_classes",
     "ahp_weights",
     "assign_tiers",
     "concentration",
+    "check",
     "customer_value",
     "fallen_from",
     "gini",
