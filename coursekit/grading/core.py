@@ -220,6 +220,15 @@ def compare_number(answer, expected: float, *, what: str, rel: float = 1e-6, abs
     return f"{what} is too {side} (you have {value:g})"
 
 
+def _show(value) -> str:
+    """A value as the trainee would type it: 5, 0.25, 'A' (numpy scalars unwrapped)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return repr(value)
+
+
 def compare_table(answer, expected: pd.DataFrame, *, what: str, columns: Sequence[str],
                   index_name: str = "customer_id", rel: float = 1e-6, show: int = 1) -> str | None:
     """``None`` when ``answer`` has ``expected``'s rows (index) and ``columns`` values, else what differs.
@@ -268,8 +277,7 @@ def compare_table(answer, expected: pd.DataFrame, *, what: str, columns: Sequenc
         if bad.any():
             where = expected.index[bad]
             label = index_name.replace("_id", "") if index_name else "row"
-            examples = ", ".join(f"{label} {k}: you have {aligned.at[k, col]!r}".replace("np.int64(", "").replace("np.float64(", "")
-                                 for k in where[:show])
+            examples = ", ".join(f"{label} {k}: you have {_show(aligned.at[k, col])}" for k in where[:show])
             return (f"{what}: column {col} differs for {int(bad.sum())} of {len(expected)} "
                     f"{label}s, e.g. {examples}")
     return None

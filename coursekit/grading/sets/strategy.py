@@ -223,6 +223,16 @@ def _close(value, expected, rel=1e-6) -> bool:
     return expected is not None and _is_num(value) and math.isclose(value, expected, rel_tol=rel, abs_tol=1e-9)
 
 
+def _rounded(value, expected) -> int | None:
+    """The number of decimals ``value`` was rounded to, if it is ``expected`` rounded (and not equal to it)."""
+    if not _is_num(value) or expected is None or _close(value, expected, rel=1e-9):
+        return None
+    for digits in range(0, 5):
+        if value == round(float(expected), digits) and abs(value - expected) > 1e-9 * max(1.0, abs(expected)):
+            return digits
+    return None
+
+
 def _tier_frame(answer, columns) -> pd.DataFrame | str:
     """A per-tier answer table with str tier labels, or a message saying what is wrong with it."""
     if not isinstance(answer, pd.DataFrame):
@@ -261,6 +271,8 @@ def _matches(mine: pd.Series, other: pd.Series, tol: float) -> bool:
                  "high-value row's budget_per_customer")
 def _alloc_is_number(answer, ctx):
     answer = _number(answer)
+    if isinstance(answer, float) and math.isnan(answer):
+        return "the budget per customer is NaN: check for missing values (a tier without customers?)"
     if not _is_num(answer):
         return f"the budget per customer should be a single number (yuan), not {type(answer).__name__}"
     if answer <= 0:
@@ -284,10 +296,13 @@ def _alloc_per_customer(answer, ctx):
     if _close(answer, v["weight_share"]) or _close(answer, v["weight_share_per_customer"]):
         return ("you split the budget by the weights alone (w / Σw); a weight applies to every customer of the "
                 "tier, so a tier's share is n_t·w_t / Σ n_s·w_s")
+    digits = _rounded(answer, ctx["per_customer"])
+    if digits is not None:
+        return f"your answer is rounded to {digits} decimals ({answer:g}): keep the full value (round only for display)"
     return compare_number(answer, ctx["per_customer"], what="the budget per high-value customer", rel=1e-6)
 
 
-@q("q3_1", hidden=True, hint="do not round: keep the full value")
+@q("q3_1", hidden=True, hint="the high-value row of allocate_budget's by_tier split, budget_per_customer, unrounded")
 def _alloc_exact(answer, ctx):
     return compare_number(_number(answer), ctx["per_customer"], what="the budget per high-value customer", rel=1e-9)
 
@@ -440,6 +455,8 @@ def _uplift_shape(answer, ctx):
     for key, value in parts.items():
         if value is None:
             return f"the answer has no {key!r}: give 'uplift', 'ci_low' and 'ci_high'"
+        if isinstance(value, float) and math.isnan(value):
+            return f"{key} is NaN: check for missing values in the outcomes"
         if not _is_num(value):
             return f"{key} should be a number, not {type(value).__name__}"
     return None
@@ -455,6 +472,9 @@ def _uplift_estimate(answer, ctx):
     v = ctx["uplift_variants"]
     if abs(expected) > 1e-9 and _close(mine, 100 * expected):
         return f"the uplift should be a fraction (0.15 = +15%), not a percentage (you have {mine:g})"
+    digits = _rounded(mine, expected)
+    if digits is not None:
+        return f"your uplift is rounded to {digits} decimals ({mine:g}): keep the full value (round only for display)"
     messages = [
         ("difference", "that is the difference in orders per customer; the question asks for the RELATIVE uplift: "
                        "mean(treatment) / mean(control) − 1"),
@@ -493,6 +513,8 @@ def _uplift_interval(answer, ctx):
         return "± one standard error is a 68% interval; a 95% interval is the estimate ± 1.96 standard errors"
     if _close(low, 100 * result["relative_ci_low"]) or _close(high, 100 * result["relative_ci_high"]):
         return "the interval bounds should be fractions like the uplift, not percentages"
+    if _rounded(low, result["relative_ci_low"]) is not None or _rounded(high, result["relative_ci_high"]) is not None:
+        return "your interval bounds are rounded: keep the full values (round only for display)"
     width_ratio = (high - low) / (2 * z * se) if se else float("nan")
     side = "wide" if width_ratio > 1 else "narrow"
     return (f"the interval is too {side} (you have [{low:.4f}, {high:.4f}]): use the relative uplift's standard "
@@ -550,7 +572,7 @@ def _target_tier(answer, ctx):
     if tier == j["by_contact"]:
         reasons.append("a single contact is worth the most there")
     if reasons:
-        why = f"{tier!r} looks attractive ({' and '.join(reasons)}), but "
+        why = f"{tier!r} looks attractive ({', '.join(reasons)}), but "
     else:
         why = f"{tier!r} is not the tier where the budget brings the most: "
     return (why + "a fixed budget buys a different number of contacts in each tier (contacts cost differently, "
@@ -566,22 +588,23 @@ def _target_uplift(answer, ctx):
     if _close(mine, expected):
         return None
     checks = [
-        (j["no_cap"].get(tier), "too high: the budget buys more contacts than the tier has customers — contact each "
-                                "customer at most once; the rest of the budget stays unspent"),
-        (j["no_rate"].get(tier), "too high: not every contacted customer responds — multiply by the response rate"),
-        (j["no_floor"].get(tier), "a contact is whole: the budget buys floor(budget / cost) contacts"),
+        (j["no_cap"].get(tier), "the expected uplift is too high: the budget buys more contacts than the tier has "
+                                "customers — contact each customer at most once; the rest of the budget stays unspent"),
+        (j["no_rate"].get(tier), "the expected uplift is too high: not every contacted customer responds — multiply "
+                                 "by the response rate"),
+        (j["no_floor"].get(tier), "a contact is whole: the budget buys floor(budget / cost) contacts, not a fraction"),
         (expected - j["budget"], "the expected uplift is the incremental sales the campaign brings, not the sales "
                                  "net of the budget"),
         ((expected - j["budget"]) / j["budget"], "that is the return on the budget (ROI); the question asks for the "
                                                  "expected incremental sales in yuan"),
-        (j["even_total"], "that is the even split over all tiers; the question asks what the whole budget brings in "
-                          "ONE tier"),
+        (j["even_total"], "that is the even split over all tiers; the question asks what the whole budget brings "
+                          "in ONE tier"),
         (j["by_tier_total"], "that is the by-tier split over all tiers; the question asks what the whole budget "
                              "brings in ONE tier"),
     ]
     for value, message in checks:
         if value is not None and _close(mine, value) and not _close(value, expected):
-            return f"the expected uplift is {message}"
+            return message
     return compare_number(mine, expected, what="the expected uplift", rel=1e-6)
 
 

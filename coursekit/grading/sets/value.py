@@ -43,7 +43,7 @@ from coursekit.grading.sets._common import transactions
 from coursekit.migration import transition_matrix
 from coursekit.rfm import rfm_table
 from coursekit.tiers import assign_tiers, load_scheme, tier_summary
-from coursekit.value import abc_classes, customer_value, gini
+from coursekit.value import customer_value, gini
 
 VALUE4, MATRIX, ABC = (load_scheme(name) for name in ("value4", "value_matrix", "abc"))  # read the YAML once
 TIERS = VALUE4.tiers
@@ -203,7 +203,8 @@ def _gini_is_fraction(answer, ctx):
     if 1 < answer <= 100:
         return f"the Gini coefficient is a number between 0 and 1, not a percentage (you have {answer:g})"
     if not 0 <= answer < 1:
-        return f"the Gini coefficient lies between 0 (everyone equal) and 1 (one customer brings all); you have {answer:g}"
+        return (f"the Gini coefficient lies between 0 (everyone equal) and 1 (one customer brings all); "
+                f"you have {answer:g}")
     return None
 
 
@@ -222,6 +223,10 @@ def _gini_per_customer(answer, ctx):
     if _is_close(answer, v["dropped"], 1e-6):
         return ("you dropped the customers whose net spend is 0 or negative; they count too, with value 0 "
                 "(use .clip(lower=0), not a filter)")
+    for digits in range(1, 6):
+        if answer == round(ctx["gini"], digits):
+            return (f"your answer is rounded to {digits} decimals ({answer:g}): keep the full value "
+                    f"(round only for display)")
     return compare_number(answer, ctx["gini"], what="the Gini coefficient", rel=1e-6)
 
 
@@ -270,7 +275,7 @@ def _abc_order(answer, ctx):
         if top in worst_better and low in best_worse and worst_better[top] < best_worse[low]:
             who = value[(classes == low) & (value > worst_better[top])].index[0]
             return (f"class {top} should hold more valuable customers than class {low}, but customer {who} "
-                    f"(net spend {value[who]:.2f}) is {low} while a {top} customer spends "
+                    f"(net spend {value[who]:.2f}) is {low} while one of your {top} customers spends "
                     f"{worst_better[top]:.2f}: sort by value descending")
     return None
 
@@ -389,7 +394,8 @@ def _clv_future(answer, ctx):
         variant = ctx["clv_variants"][key]
         if variant is not None and not _mismatch(mine[wrong], variant[wrong]).any():
             return f"{message} (e.g. customer {who}: you have {mine[who]:.2f})"
-    return f"future_value differs for {int(wrong.sum())} customers, e.g. {who}: you have {mine[who]:.2f}"
+    return (f"future_value differs for {int(wrong.sum())} customers, e.g. {who}: you have {mine[who]:.2f} "
+            f"(use margin_rate, retention and discount from the parameters cell)")
 
 
 @q("q2_3", hint="clv = historical_value + future_value (past profit plus expected future profit)")
@@ -472,7 +478,8 @@ def _matrix_value_share(answer, ctx):
                 "(monetary) the quadrant brings")
     tiers = ctx["matrix_tiers"]
     gross = ctx["gross_by_customer"].groupby(tiers).sum().reindex(QUADRANTS).fillna(0.0)
-    if ((share - gross / gross.sum()).abs() <= 1e-4).all() and not ((share - expected["value_share"]).abs() <= 1e-4).all():
+    right = ((share - expected["value_share"]).abs() <= 1e-4).all()
+    if not right and ((share - gross / gross.sum()).abs() <= 1e-4).all():
         return "your value shares use gross spend; use net spend (monetary, returns included)"
     if abs(share.sum() - 1) > 0.001:
         return f"the value shares add up to {share.sum():.4f}; over all quadrants they add up to 1"
