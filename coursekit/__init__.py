@@ -8,6 +8,7 @@ The public API a trainee calls:
 - :func:`retention_clv`, :func:`customer_value` — simple CLV (historical + future profit);
 - :func:`transition_matrix`, :func:`fallen_from` — tier migration between two snapshots;
 - :func:`pseudonymise` — keyed hash of customer ids before data leaves the bank or shop;
+- :mod:`coursekit.clv` — probabilistic CLV (BG/NBD, Gamma-Gamma; imported on demand, it needs scipy);
 - :class:`Exercise` / :func:`check` — an exercise notebook's data and immediate feedback on an answer.
 
 Every bad input raises :class:`DataError`, a :class:`ValueError` whose message names the column,

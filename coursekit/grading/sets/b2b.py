@@ -302,7 +302,8 @@ def _pipe_shape(answer, ctx):
         return f"the pipeline table should be a pandas DataFrame, not {type(answer).__name__}"
     missing = [c for c in PIPE_COLUMNS if c not in frame.columns]
     if missing:
-        return f"your table has no column {missing[0]!r} (it has {list(map(str, frame.columns))[:8]}); it needs {PIPE_COLUMNS}"
+        return (f"your table has no column {missing[0]!r} (it has {list(map(str, frame.columns))[:8]}); "
+                f"it needs {PIPE_COLUMNS}")
     closed = [s for s in ("won", "lost") if s in frame.index]
     if closed:
         return f"stage {closed[0]!r} is closed: keep the open opportunities only (not won, not lost)"

@@ -308,7 +308,8 @@ def _mix_shares(answer, ctx):
         return ("you divided by each channel's total (the tier's share of the channel): the mix is the share "
                 "of the tier's own sales per channel — normalize by row (normalize='index')")
     if not math.isclose(float(mine.sum()), 1.0, abs_tol=2e-3):
-        return f"your shares add up to {float(mine.sum()):.3g}: each is a share of the tier's net sales, so they add up to 1"
+        return (f"your shares add up to {float(mine.sum()):.3g}: each is a share of the tier's net sales, so "
+                f"they add up to 1")
     if _close(mine, ctx["mix_lines"], SHARE_TOL) and not _close(mine, ctx["mix"], SHARE_TOL):
         return ("you counted order lines: weigh each line by its amount (values=lines['amount'], "
                 "aggfunc='sum')")
@@ -367,13 +368,14 @@ def _outcomes_rows(answer, ctx):
     extra = frame.index.difference(expected.index)
     if len(extra):
         return (f"customer {extra[0]} was not in the campaign: keep only the customers of the campaign table "
-                f"({len(extra)} rows too many)")
+                f"({len(extra)} row{'s' if len(extra) != 1 else ''} too many)")
     if frame.index.has_duplicates:
         return f"customer {frame.index[frame.index.duplicated()][0]} has more than one row"
     groups = frame.loc[expected.index, "group"].astype(str)
     wrong = groups != expected["group"].astype(str)
     if wrong.any():
-        return f"the group differs for {int(wrong.sum())} customers, e.g. {wrong[wrong].index[0]}: take it from the campaign table"
+        return (f"the group differs for {int(wrong.sum())} customers, e.g. {wrong[wrong].index[0]}: take it from "
+                f"the campaign table")
     return None
 
 
@@ -408,7 +410,8 @@ def _outcomes_sales(answer, ctx):
         return None
     who = wrong[wrong].index[0]
     if ((mine - ctx["gross_sales_after"]).abs() < 0.006).all():
-        return f"sales_after should be net of returns: customer {who} returned goods in the window, you have the gross {mine[who]:.2f}"
+        return (f"sales_after should be net of returns: customer {who} returned goods in the window, you have "
+                f"the gross {mine[who]:.2f}")
     if ((mine - ctx["outcomes_wider"]["sales_after"]).abs() < 0.006).all():
         return "your window is one day too long: it ends the day before send_date + window_days"
     return f"sales_after differs for {int(wrong.sum())} customers, e.g. {who}: you have {mine[who]:.2f}"
