@@ -39,8 +39,9 @@ def _src(cell) -> str:
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
-def test_every_module_1_to_6_has_an_exercise():
-    assert NAMES == sorted(EXERCISE_SETS) == ["01_rfm", "02_value", "03_strategy", "04_bank", "05_retail", "06_b2b"]
+def test_every_module_1_to_6_and_the_clv_track_have_an_exercise():
+    assert NAMES == sorted(EXERCISE_SETS) == ["01_rfm", "02_value", "03_strategy", "04_bank", "05_retail",
+                                              "06_b2b", "07_clv"]
 
 
 def test_committed_exercises_are_generated_from_the_solutions():

@@ -49,6 +49,7 @@ EXERCISE_SETS: dict[str, str] = {
     "04_bank": "coursekit.grading.sets.bank",
     "05_retail": "coursekit.grading.sets.retail",
     "06_b2b": "coursekit.grading.sets.b2b",
+    "07_clv": "coursekit.grading.sets.clv",
 }
 """Exercise name (the notebook's file stem in ``exercises/`` and ``solutions/``) → its module."""
 
