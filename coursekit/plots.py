@@ -1,4 +1,4 @@
-"""Slide-ready charts (图表) for the course: each takes the output of a coursekit function.
+"""Slide-ready seaborn charts (图表) for the course: each takes the output of a coursekit function.
 
 Every function takes data, draws on ``ax`` (a new figure when ``ax`` is None) and returns the
 matplotlib Axes it drew on; nothing is shown (no ``plt.show()``) and no global matplotlib style is
@@ -6,13 +6,29 @@ changed, so a trainer can restyle, combine or save the charts freely.
 
 =========================  ====================================================================
 :func:`pareto_curve`       values per customer (e.g. ``rfm["monetary"]``) → 80/20 curve, Gini
+                           (``sns.lineplot``)
 :func:`rfm_heatmap`        :func:`coursekit.rfm_table` → mean monetary on the R × F score grid
+                           (``sns.heatmap``)
 :func:`tier_value_bars`    :func:`coursekit.tier_summary` (or a tiered table) → size vs value
+                           (``sns.barplot``)
 :func:`value_matrix_scatter`  current × future value per customer, coloured by tier
+                           (``sns.scatterplot``)
 :func:`migration_heatmap`  :func:`coursekit.transition_matrix` → row shares between snapshots
+                           (``sns.heatmap``)
 :func:`cluster_profiles`   features + k-means labels (e.g. LRFMC) → standardised cluster means
+                           (``sns.heatmap``)
 :func:`uplift_plot`        campaign result (estimate + confidence interval) → point and error bar
+                           (matplotlib ``errorbar``: seaborn cannot draw a given interval)
 =========================  ====================================================================
+
+Look (样式)
+    One seaborn theme for every chart: style ``whitegrid`` (``white`` for heatmaps), context
+    ``notebook``, the ``colorblind`` palette for tiers and lines, ``rocket_r`` for money,
+    ``Blues`` for shares and ``vlag`` (centred on 0) for z-scores. The theme is applied with
+    ``sns.axes_style`` / ``sns.plotting_context`` **only while a chart is drawn**; matplotlib's
+    ``rcParams`` are the same afterwards. An Axes you pass in keeps its own background, grid and
+    font sizes (seaborn only takes away the top and right spines, all spines of a heatmap); a new
+    figure gets the whole seaborn look.
 
 Chinese in titles (中文标题)
     Titles and legends are bilingual, e.g. "Pareto curve (帕累托曲线)", **only if a font with
@@ -30,13 +46,14 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from numbers import Real
 
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
+import seaborn as sns
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
@@ -157,6 +174,27 @@ def _tick_kwargs(labels) -> dict:
 # small helpers
 # --------------------------------------------------------------------------------------------
 
+# The one look of every chart (see "Look" in the module docstring).
+_QUALITATIVE = "colorblind"   # tiers, the curve, the estimate: distinguishable by everyone
+_MONEY = "rocket_r"           # sequential, light = little money, dark = much
+_SHARES = "Blues"             # 0..100% of a row
+_DIVERGING = "vlag"           # blue below 0, red above
+_EMPTY = "#eeeeee"            # heatmap cells without customers
+_BAR_PAIR = "Paired"          # light / dark blue: share of customers, share of value
+
+
+@contextmanager
+def _theme(*, grid: bool = True) -> Iterator[None]:
+    """The seaborn theme while one chart is drawn; every rcParam is restored afterwards."""
+    with sns.axes_style("whitegrid" if grid else "white"), sns.plotting_context("notebook"):
+        yield
+
+
+def _colours(n: int) -> list:
+    """``n`` distinct qualitative colours (RGB tuples): the palette, or ``husl`` beyond 10."""
+    return sns.color_palette(_QUALITATIVE if n <= 10 else "husl", n)
+
+
 def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     if ax is None:
         import matplotlib.pyplot as plt  # only when a new figure is needed
@@ -183,15 +221,14 @@ def _number(value: float, scale: float) -> str:
     return f"{value:,.0f}" if scale >= 100 else f"{value:,.1f}"
 
 
-def _text_colour(rgba) -> str:
-    r, g, b, _ = rgba
-    return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.5 else "black"
+def _ticks(ax: Axes, axis: str, labels: Sequence, *, rotate: bool | None = None,
+           offset: float = 0.0) -> None:
+    """Categorical tick labels at ``offset`` + 0..n-1, rotated when long or many.
 
-
-def _ticks(ax: Axes, axis: str, labels: Sequence, *, rotate: bool | None = None) -> None:
-    """Categorical tick labels at 0..n-1, rotated when long or many."""
+    ``offset=0.5`` for the cell centres of ``sns.heatmap``; 0 for seaborn's categorical axes.
+    """
     labels = [str(label) for label in labels]
-    positions = np.arange(len(labels))
+    positions = np.arange(len(labels)) + offset
     kwargs = _tick_kwargs(labels)
     if axis == "x":
         if rotate is None:
@@ -200,17 +237,23 @@ def _ticks(ax: Axes, axis: str, labels: Sequence, *, rotate: bool | None = None)
             kwargs.update(rotation=30, ha="right", rotation_mode="anchor")
         ax.set_xticks(positions, labels, **kwargs)
     else:
-        ax.set_yticks(positions, labels, **kwargs)
+        ax.set_yticks(positions, labels, rotation=0, va="center", **kwargs)
 
 
-def _annotate_cells(ax: Axes, image, texts: np.ndarray) -> None:
-    """Write ``texts[i, j]`` in the centre of cell (row i, column j) of an imshow image."""
-    rgba = image.to_rgba(image.get_array())
-    for i in range(texts.shape[0]):
-        for j in range(texts.shape[1]):
-            if texts[i, j]:
-                ax.text(j, i, texts[i, j], ha="center", va="center", fontsize=9,
-                        color=_text_colour(rgba[i, j]))
+def _heatmap(ax: Axes, values: np.ndarray, texts: np.ndarray, *, colorbar: bool,
+             colorbar_label: str, **kwargs) -> None:
+    """``sns.heatmap`` of ``values`` annotated with ``texts`` (NaN cells masked and left blank).
+
+    Tick labels are switched off here and set afterwards with :func:`_ticks`: seaborn renders
+    the figure once inside ``heatmap`` (to check label overlap), and tier names in Chinese must
+    not be rendered before they have the CJK font.
+    """
+    bar_kws = {"shrink": 0.85, "label": colorbar_label}
+    bar_kws.update(kwargs.pop("cbar_kws", {}))
+    sns.heatmap(values, ax=ax, annot=texts, fmt="", annot_kws={"fontsize": 9},
+                linewidths=0.5, linecolor="white", cbar=colorbar, cbar_kws=bar_kws,
+                xticklabels=False, yticklabels=False, **kwargs)
+    ax.grid(False)
 
 
 def _scheme_order(frame: pd.DataFrame, tiers: pd.Series, scheme) -> list:
@@ -266,7 +309,9 @@ def pareto_curve(values, ax: Axes | None = None, *, top: float = 0.2) -> Axes:
     Returns
     -------
     Axes
-        The axes drawn on: ``ax.lines[0]`` is the curve, ``ax.lines[1]`` the diagonal.
+        The axes drawn on: ``ax.lines[0]`` is the curve (``sns.lineplot``, the points exactly as
+        in the table: not sorted, not aggregated, no confidence band), ``ax.lines[1]`` the
+        diagonal.
 
     Raises
     ------
@@ -288,31 +333,37 @@ def pareto_curve(values, ax: Axes | None = None, *, top: float = 0.2) -> Axes:
     table = lorenz_table(values)
     share = concentration(values, top=top)  # validates top
     g = gini(values)
-    ax = _axes(ax, (6, 5))
 
-    x = np.concatenate([[0.0], table["customer_share"].to_numpy()])
-    y = np.concatenate([[0.0], table["value_share"].to_numpy()])
-    ax.plot(x, y, color="C0", linewidth=2,
-            label=f"{_bi('customers by value', '按价值排序')}, Gini = {g:.2f}")
-    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1,
-            label=_bi("equal shares", '平均分布'))
-    ax.vlines(top, 0, share, colors="C1", linestyles=":", linewidth=1)
-    ax.hlines(share, 0, top, colors="C1", linestyles=":", linewidth=1)
-    ax.plot([top], [share], marker="o", markersize=8, color="C1", linestyle="none")
-    ax.annotate(f"top {_pct(top)} → {_pct(share, 0)} of value", xy=(top, share),
-                xytext=(12, -24), textcoords="offset points", fontsize=11,
-                arrowprops={"arrowstyle": "-", "color": "C1"})
+    curve = pd.DataFrame({
+        "customer_share": np.concatenate([[0.0], table["customer_share"].to_numpy()]),
+        "value_share": np.concatenate([[0.0], table["value_share"].to_numpy()]),
+    })
+    line, mark = _colours(2)
+    with _theme():
+        ax = _axes(ax, (6, 5))
+        # every point as it is: no sorting, no aggregation of equal x, no confidence band
+        sns.lineplot(data=curve, x="customer_share", y="value_share", ax=ax, estimator=None,
+                     sort=False, color=line, linewidth=2.5,
+                     label=f"{_bi('customers by value', '按价值排序')}, Gini = {g:.2f}")
+        ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1,
+                label=_bi("equal shares", '平均分布'))
+        ax.vlines(top, 0, share, colors=[mark], linestyles=":", linewidth=1.5)
+        ax.hlines(share, 0, top, colors=[mark], linestyles=":", linewidth=1.5)
+        ax.plot([top], [share], marker="o", markersize=9, color=mark, linestyle="none")
+        ax.annotate(f"top {_pct(top)} → {_pct(share, 0)} of value", xy=(top, share),
+                    xytext=(12, -24), textcoords="offset points", fontsize=12,
+                    arrowprops={"arrowstyle": "-", "color": mark})
 
-    percent = PercentFormatter(xmax=1, decimals=0)
-    ax.xaxis.set_major_formatter(percent)
-    ax.yaxis.set_major_formatter(percent)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1.02)
-    ax.set_xlabel("Cumulative share of customers, largest value first (%)")
-    ax.set_ylabel("Cumulative share of value (%)")
-    ax.set_title(_bi("Pareto curve", "帕累托曲线"))
-    ax.grid(alpha=0.3)
-    ax.legend(loc="lower right")
+        percent = PercentFormatter(xmax=1, decimals=0)
+        ax.xaxis.set_major_formatter(percent)
+        ax.yaxis.set_major_formatter(percent)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.02)
+        ax.set_xlabel("Cumulative share of customers, largest value first (%)")
+        ax.set_ylabel("Cumulative share of value (%)")
+        ax.set_title(_bi("Pareto curve", "帕累托曲线"))
+        ax.legend(loc="lower right")
+        sns.despine(ax=ax)
     return _fix_fonts(ax)
 
 
@@ -340,8 +391,9 @@ def rfm_heatmap(rfm: pd.DataFrame, ax: Axes | None = None, *, value: str = "mone
     ``f_score`` 1..bins from left to right (frequent buyers on the right), so the best customers
     sit top right. Every cell of the 1..bins grid is drawn; cells without customers are grey and
     blank. ``bins`` is ``rfm.attrs["bins"]`` (set by :func:`coursekit.rfm_table`), else the largest
-    score found. The image array is the pivot ``rfm.groupby(["r_score", "f_score"])[value].agg(agg)``
-    with rows R and columns F. (RFM热力图)
+    score found. Drawn with ``sns.heatmap`` of the pivot
+    ``rfm.groupby(["r_score", "f_score"])[value].agg(agg)``, rows R = bins..1 (top to bottom) and
+    columns F = 1..bins; a colour bar labelled e.g. "mean monetary". (RFM热力图)
 
     Parameters
     ----------
@@ -360,7 +412,9 @@ def rfm_heatmap(rfm: pd.DataFrame, ax: Axes | None = None, *, value: str = "mone
     Returns
     -------
     Axes
-        The axes drawn on; ``ax.images[0].get_array()`` is the bins × bins grid (masked where empty).
+        The axes drawn on; ``ax.collections[0]`` is the heatmap mesh, whose ``get_array()`` is the
+        bins × bins grid as drawn, top row (R = bins) first, masked where empty; ``ax.texts`` are
+        the cell annotations, row by row from the top.
 
     Raises
     ------
@@ -374,8 +428,10 @@ def rfm_heatmap(rfm: pd.DataFrame, ax: Axes | None = None, *, value: str = "mone
     >>> rfm = pd.DataFrame({"r_score": [1, 2, 2], "f_score": [1, 2, 2],
     ...                     "monetary": [10.0, 30.0, 50.0]})
     >>> ax = rfm_heatmap(rfm, ax=Figure().subplots(), colorbar=False)
-    >>> ax.images[0].get_array().filled(0).tolist()     # rows R = 1, 2; columns F = 1, 2
-    [[10.0, 0.0], [0.0, 40.0]]
+    >>> ax.collections[0].get_array().filled(0).tolist()   # rows R = 2, 1; columns F = 1, 2
+    [[0.0, 40.0], [10.0, 0.0]]
+    >>> [t.get_text() for t in ax.texts]
+    ['40.0', '10.0']
     """
     if agg not in _AGGS:
         raise DataError(f"agg must be one of {list(_AGGS)}, got {agg!r}")
@@ -396,25 +452,21 @@ def rfm_heatmap(rfm: pd.DataFrame, ax: Axes | None = None, *, value: str = "mone
         cells["v"] = as_numbers(rfm[value], f"rfm column {value!r}").to_numpy()
         label, what = f"{agg} {value}", f"{agg.capitalize()} {value}"
     grid = (cells.groupby(["r", "f"])["v"].agg("sum" if agg == "count" else agg).unstack()
-            .reindex(index=range(1, bins + 1), columns=range(1, bins + 1)))
-    array = np.ma.masked_invalid(grid.to_numpy(dtype="float64"))
-
-    ax = _axes(ax, (6.5, 5.5))
-    cmap = colormaps["YlOrRd"].with_extremes(bad="#eeeeee")
-    image = ax.imshow(array, origin="lower", cmap=cmap, aspect="equal")
+            .reindex(index=range(bins, 0, -1), columns=range(1, bins + 1)))  # R = bins on top
     numbers = grid.to_numpy(dtype="float64")
     scale = 100.0 if agg == "count" else float(np.nanmax(np.abs(numbers)))
     texts = np.vectorize(lambda v: _number(v, scale), otypes=[object])(numbers)
-    _annotate_cells(ax, image, texts)
-    levels = [str(s) for s in range(1, bins + 1)]
-    _ticks(ax, "x", levels, rotate=False)
-    _ticks(ax, "y", levels)
-    ax.set_xlabel(f"F score (frequency, 1 = fewest orders … {bins} = most)")
-    ax.set_ylabel(f"R score (recency, {bins} = most recent)")
-    ax.set_title(_bi(f"{what} by R and F score", "RFM热力图"))
-    if colorbar:
-        bar = ax.figure.colorbar(image, ax=ax, shrink=0.85)
-        bar.set_label(label)
+
+    with _theme(grid=False):
+        ax = _axes(ax, (6.5, 5.5))
+        cmap = sns.color_palette(_MONEY, as_cmap=True).with_extremes(bad=_EMPTY)
+        _heatmap(ax, numbers, texts, colorbar=colorbar, colorbar_label=label, cmap=cmap,
+                 square=True)
+        _ticks(ax, "x", [str(f) for f in grid.columns], rotate=False, offset=0.5)
+        _ticks(ax, "y", [str(r) for r in grid.index], offset=0.5)
+        ax.set_xlabel(f"F score (frequency, 1 = fewest orders … {bins} = most)")
+        ax.set_ylabel(f"R score (recency, {bins} = most recent)")
+        ax.set_title(_bi(f"{what} by R and F score", "RFM热力图"))
     return _fix_fonts(ax)
 
 
@@ -427,10 +479,10 @@ def tier_value_bars(summary_or_tiered: pd.DataFrame, scheme: str | Mapping | Sch
                     value_col: str = "monetary") -> Axes:
     """Share of customers vs share of value per tier, side by side (客户占比与价值占比).
 
-    A pair of bars per tier: left the tier's ``customer_share`` (of all customers), right its
-    ``value_share`` (of the total value), each labelled in %. Tiers follow the scheme's order
-    (best first). A tier whose value bar is much taller than its customer bar is where the money
-    is concentrated.
+    A pair of bars per tier (``sns.barplot`` with ``hue`` = the measure): left the tier's
+    ``customer_share`` (of all customers, light blue), right its ``value_share`` (of the total
+    value, dark blue), each labelled in %. Tiers follow the scheme's order (best first). A tier
+    whose value bar is much taller than its customer bar is where the money is concentrated.
 
     Parameters
     ----------
@@ -452,7 +504,7 @@ def tier_value_bars(summary_or_tiered: pd.DataFrame, scheme: str | Mapping | Sch
     -------
     Axes
         ``ax.containers[0]`` holds the customer-share bars, ``ax.containers[1]`` the value-share
-        bars, one per tier in order.
+        bars, one per tier in order (of the containers this call added, if ``ax`` had some).
 
     Raises
     ------
@@ -498,29 +550,37 @@ def tier_value_bars(summary_or_tiered: pd.DataFrame, scheme: str | Mapping | Sch
     value = as_numbers(summary["value_share"], "column 'value_share'").to_numpy()
 
     tiers = list(summary.index)
-    ax = _axes(ax, (max(6.0, 1.1 * len(tiers) + 2), 4.5))
-    x = np.arange(len(tiers))
-    width = 0.4
-    left = ax.bar(x - width / 2, customer, width, color="#9ecae1",
-                  label=_bi("share of customers", "客户占比"))
-    right = ax.bar(x + width / 2, value, width, color="#08519c",
-                   label=_bi("share of value", "价值占比"))
-    for bars, heights in ((left, customer), (right, value)):
-        ax.bar_label(bars, labels=[_pct(h, 0) for h in heights], padding=2, fontsize=9)
+    keys = [str(t) for t in tiers]
+    if len(set(keys)) < len(keys):
+        raise DataError(f"tiers must have distinct names, got {keys}")
+    measures = [_bi("share of customers", "客户占比"), _bi("share of value", "价值占比")]
+    bars = pd.DataFrame({"tier": keys * 2,
+                         "measure": [measures[0]] * len(keys) + [measures[1]] * len(keys),
+                         "share": np.concatenate([customer, value])})
+    light, dark = sns.color_palette(_BAR_PAIR, 2)
 
-    labels = [str(t) for t in tiers]
-    if scheme is not None and cjk_font():
-        names = load_scheme(scheme).labels
-        labels = [f"{t}\n{names[t]}" if t in names else str(t) for t in tiers]
-    _ticks(ax, "x", labels)
-    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
-    ax.set_ylim(0, max(1e-9, float(np.max(np.concatenate([customer, value])))) * 1.15)
-    ax.set_xlabel("Tier (best first)")
-    ax.set_ylabel("Share of all customers / of total value (%)")
-    ax.set_title(_bi("Customers vs value by tier", "各层客户与价值占比"))
-    ax.legend(loc="upper right")
-    ax.grid(axis="y", alpha=0.3)
-    ax.set_axisbelow(True)
+    with _theme():
+        ax = _axes(ax, (max(6.0, 1.1 * len(tiers) + 2), 4.5))
+        before = len(ax.containers)
+        # one row per bar: the "mean" of one value is the value; no error bars
+        sns.barplot(data=bars, x="tier", y="share", hue="measure", order=keys,
+                    hue_order=measures, palette={measures[0]: light, measures[1]: dark},
+                    errorbar=None, width=0.8, saturation=1, ax=ax)
+        for container, heights in zip(ax.containers[before:], (customer, value)):
+            ax.bar_label(container, labels=[_pct(h, 0) for h in heights], padding=2, fontsize=9)
+
+        labels = keys
+        if scheme is not None and cjk_font():
+            names = load_scheme(scheme).labels
+            labels = [f"{t}\n{names[t]}" if t in names else str(t) for t in tiers]
+        _ticks(ax, "x", labels)
+        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+        ax.set_ylim(0, max(1e-9, float(np.max(np.concatenate([customer, value])))) * 1.15)
+        ax.set_xlabel("Tier (best first)")
+        ax.set_ylabel("Share of all customers / of total value (%)")
+        ax.set_title(_bi("Customers vs value by tier", "各层客户与价值占比"))
+        sns.move_legend(ax, "upper right", title=None)
+        sns.despine(ax=ax, left=True)
     return _fix_fonts(ax)
 
 
@@ -564,7 +624,9 @@ def value_matrix_scatter(frame: pd.DataFrame, ax: Axes | None = None, *, current
     Returns
     -------
     Axes
-        One ``ax.collections`` scatter per tier, in tier order (their offsets are the points).
+        ``ax.collections[0]`` is the ``sns.scatterplot`` of all customers in the frame's row order
+        (its offsets are the points, its face colours the tiers' colours); the legend lists the
+        tiers in tier order.
 
     Raises
     ------
@@ -578,10 +640,10 @@ def value_matrix_scatter(frame: pd.DataFrame, ax: Axes | None = None, *, current
     >>> f = pd.DataFrame({"monetary": [10.0, 20.0, 30.0], "future_value": [5.0, 1.0, 9.0],
     ...                   "tier": ["b", "b", "a"]})
     >>> ax = value_matrix_scatter(f, ax=Figure().subplots())
-    >>> [c.get_label() for c in ax.collections]
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['a', 'b']
-    >>> ax.collections[1].get_offsets().tolist()
-    [[10.0, 5.0], [20.0, 1.0]]
+    >>> ax.collections[0].get_offsets().tolist()
+    [[10.0, 5.0], [20.0, 1.0], [30.0, 9.0]]
     """
     columns = [current, future] + ([tier_col] if tier_col is not None else [])
     require_columns(frame, columns, what="frame")
@@ -597,41 +659,50 @@ def value_matrix_scatter(frame: pd.DataFrame, ax: Axes | None = None, *, current
     y_cut = float(y.median()) if future_threshold is None else _real(future_threshold,
                                                                       "future_threshold")
 
-    ax = _axes(ax, (7, 5.5))
-    if log:  # before drawing: lines drawn on a linear axis first would stretch the limits
-        ax.set_xscale("symlog", linthresh=1)
-        ax.set_yscale("symlog", linthresh=1)
-    if tier_col is None:
-        ax.scatter(x, y, s=18, alpha=0.7, color="C0", label="customers")
-    else:
+    points = pd.DataFrame({"current": x.to_numpy(), "future": y.to_numpy()})
+    if tier_col is not None:
         tiers = frame[tier_col]
         missing = tiers.isna().to_numpy()
         if missing.any():
             raise DataError(f"column {tier_col!r} has missing tiers in {describe_rows(tiers, missing)}")
         order = [t for t in _scheme_order(frame, tiers, scheme) if (tiers == t).any()]
-        palette = colormaps["tab10" if len(order) <= 10 else "tab20"]
-        for i, tier in enumerate(order):
-            mask = (tiers == tier).to_numpy()
-            ax.scatter(x[mask], y[mask], s=18, alpha=0.75, color=palette(i % palette.N),
-                       label=str(tier))
-        ax.legend(title=_bi("tier", "客户层级"), loc="best", fontsize=9)
-    ax.axvline(x_cut, color="grey", linestyle="--", linewidth=1)
-    ax.axhline(y_cut, color="grey", linestyle="--", linewidth=1)
-    if not log:
-        money = FuncFormatter(lambda v, _: f"{v:,.0f}")
-        ax.xaxis.set_major_formatter(money)
-        ax.yaxis.set_major_formatter(money)
-    if quadrants is not None:
-        corners = ((0.98, 0.98, "right", "top"), (0.98, 0.02, "right", "bottom"),
-                   (0.02, 0.98, "left", "top"), (0.02, 0.02, "left", "bottom"))
-        for name, (cx, cy, ha, va) in zip(quadrants, corners):
-            ax.text(cx, cy, str(name), transform=ax.transAxes, ha=ha, va=va, fontsize=11,
-                    color="dimgrey", fontweight="bold", alpha=0.8)
-    scale = " (log scale)" if log else ""
-    ax.set_xlabel(f"Current value: {current} (currency of the data){scale}")
-    ax.set_ylabel(f"Future value: {future} (currency of the data){scale}")
-    ax.set_title(_bi("Customer value matrix", "客户价值矩阵"))
-    ax.grid(alpha=0.3)
+        names = [str(t) for t in order]
+        if len(set(names)) < len(names):
+            raise DataError(f"column {tier_col!r} has tiers with the same name: {names}")
+        # tier names as text: seaborn would give numeric tiers (e.g. cluster 0, 1, 2) a
+        # continuous colour scale
+        points["tier"] = np.array([str(t) for t in tiers], dtype=object)
+
+    with _theme():
+        ax = _axes(ax, (7, 5.5))
+        if log:  # before drawing: lines drawn on a linear axis first would stretch the limits
+            ax.set_xscale("symlog", linthresh=1)
+            ax.set_yscale("symlog", linthresh=1)
+        if tier_col is None:
+            sns.scatterplot(data=points, x="current", y="future", ax=ax, s=22, alpha=0.7,
+                            color=_colours(1)[0], label="customers", legend=False)
+        else:
+            sns.scatterplot(data=points, x="current", y="future", hue="tier", hue_order=names,
+                            palette=dict(zip(names, _colours(len(names)))), ax=ax, s=22,
+                            alpha=0.75)
+            sns.move_legend(ax, "best", title=_bi("tier", "客户层级"), fontsize=9)
+        ax.axvline(x_cut, color="grey", linestyle="--", linewidth=1)
+        ax.axhline(y_cut, color="grey", linestyle="--", linewidth=1)
+        if not log:
+            money = FuncFormatter(lambda v, _: f"{v:,.0f}")
+            ax.xaxis.set_major_formatter(money)
+            ax.yaxis.set_major_formatter(money)
+        if quadrants is not None:
+            corners = ((0.98, 0.98, "right", "top"), (0.98, 0.02, "right", "bottom"),
+                       (0.02, 0.98, "left", "top"), (0.02, 0.02, "left", "bottom"))
+            for name, (cx, cy, ha, va) in zip(quadrants, corners):
+                ax.text(cx, cy, str(name), transform=ax.transAxes, ha=ha, va=va, fontsize=12,
+                        color="dimgrey", fontweight="bold", alpha=0.8)
+        scale = " (log scale)" if log else ""
+        ax.set_xlabel(f"Current value: {current} (currency of the data){scale}")
+        ax.set_ylabel(f"Future value: {future} (currency of the data){scale}")
+        ax.set_title(_bi("Customer value matrix", "客户价值矩阵"))
+        sns.despine(ax=ax)
     return _fix_fonts(ax)
 
 
@@ -685,7 +756,8 @@ def migration_heatmap(counts_or_shares, ax: Axes | None = None, *, colorbar: boo
     ``b`` after, i.e. P(after = b | before = a), annotated as a whole percent ("50%"); each row
     sums to 100%. Rows with no customers (e.g. ``"(new)"`` when nobody is new) show "–". Cells on
     the diagonal (stayed in the same tier) are outlined. When counts are known, the row labels
-    carry the number of customers, e.g. "high (n=120)".
+    carry the number of customers, e.g. "high (n=120)". Drawn with ``sns.heatmap``, colours
+    fixed to 0–100%.
 
     Parameters
     ----------
@@ -700,8 +772,9 @@ def migration_heatmap(counts_or_shares, ax: Axes | None = None, *, colorbar: boo
     Returns
     -------
     Axes
-        ``ax.images[0].get_array()`` holds the row shares; ``ax.texts`` the cell annotations,
-        row by row.
+        ``ax.collections[0]`` is the heatmap mesh: ``get_array()`` holds the row shares (rows
+        "before" top to bottom), ``get_clim()`` is (0, 1); ``ax.texts`` are the cell
+        annotations, row by row; ``ax.patches`` the outlines of the diagonal cells.
 
     Raises
     ------
@@ -722,30 +795,31 @@ def migration_heatmap(counts_or_shares, ax: Axes | None = None, *, colorbar: boo
     totals = values.sum(axis=1)
     empty = (counts.to_numpy().sum(axis=1) == 0) if counts is not None else (totals == 0)
 
-    ax = _axes(ax, (max(6.0, 0.9 * shares.shape[1] + 3), max(4.5, 0.7 * shares.shape[0] + 2)))
-    image = ax.imshow(values, cmap="Blues", vmin=0, vmax=1, aspect="auto")
     texts = np.empty(values.shape, dtype=object)
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
             texts[i, j] = "–" if empty[i] else _pct(values[i, j], 0)
-    _annotate_cells(ax, image, texts)
-    for i, before in enumerate(shares.index):
-        for j, after in enumerate(shares.columns):
-            if before == after:
-                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="C1",
-                                       linewidth=2))
     rows = [str(t) for t in shares.index]
     if counts is not None:
         rows = [f"{t} (n={int(n):,})" for t, n in zip(rows, counts.to_numpy().sum(axis=1))]
-    _ticks(ax, "x", shares.columns)
-    _ticks(ax, "y", rows)
-    ax.set_xlabel("Tier after (later snapshot)")
-    ax.set_ylabel("Tier before (earlier snapshot)")
-    ax.set_title(_bi("Tier migration, share of row (%)", "客户层级迁移"))
-    if colorbar:
-        bar = ax.figure.colorbar(image, ax=ax, shrink=0.85,
-                                 format=PercentFormatter(xmax=1, decimals=0))
-        bar.set_label("share of the tier's customers before (%)")
+    outline = _colours(2)[1]
+
+    with _theme(grid=False):
+        ax = _axes(ax, (max(6.0, 0.9 * shares.shape[1] + 3),
+                        max(4.5, 0.7 * shares.shape[0] + 2)))
+        _heatmap(ax, values, texts, colorbar=colorbar,
+                 colorbar_label="share of the tier's customers before (%)", cmap=_SHARES,
+                 vmin=0, vmax=1, cbar_kws={"format": PercentFormatter(xmax=1, decimals=0)})
+        for i, before in enumerate(shares.index):
+            for j, after in enumerate(shares.columns):
+                if before == after:
+                    ax.add_patch(Rectangle((j, i), 1, 1, fill=False, edgecolor=outline,
+                                           linewidth=2.5, clip_on=False))
+        _ticks(ax, "x", shares.columns, offset=0.5)
+        _ticks(ax, "y", rows, offset=0.5)
+        ax.set_xlabel("Tier after (later snapshot)")
+        ax.set_ylabel("Tier before (earlier snapshot)")
+        ax.set_title(_bi("Tier migration, share of row (%)", "客户层级迁移"))
     return _fix_fonts(ax)
 
 
@@ -760,9 +834,10 @@ def cluster_profiles(features: pd.DataFrame, labels, ax: Axes | None = None, *,
     Each feature is standardised over all customers, z = (x − mean) / std (population std,
     ``ddof=0``, as scikit-learn's ``StandardScaler``; a constant feature gives z = 0), then
     averaged per cluster. Rows = clusters (sorted, labelled with their size), columns = features
-    in the frame's order; red = above the average customer, blue = below, annotated with one
-    decimal ("+1.2" = 1.2 standard deviations above average). Already standardised features give
-    the same picture. Use it to name k-means clusters, e.g. of LRFMC features.
+    in the frame's order; red = above the average customer, blue = below (``sns.heatmap``,
+    colours centred on 0 and symmetric), annotated with one decimal ("+1.2" = 1.2 standard
+    deviations above average). Already standardised features give the same picture. Use it to
+    name k-means clusters, e.g. of LRFMC features.
 
     Parameters
     ----------
@@ -779,7 +854,8 @@ def cluster_profiles(features: pd.DataFrame, labels, ax: Axes | None = None, *,
     Returns
     -------
     Axes
-        ``ax.images[0].get_array()`` is the clusters × features matrix of mean z-scores.
+        ``ax.collections[0]`` is the heatmap mesh; its ``get_array()`` is the clusters ×
+        features matrix of mean z-scores, its ``get_clim()`` symmetric around 0.
 
     Raises
     ------
@@ -792,7 +868,7 @@ def cluster_profiles(features: pd.DataFrame, labels, ax: Axes | None = None, *,
     >>> from matplotlib.figure import Figure
     >>> X = pd.DataFrame({"F": [1.0, 3.0, 5.0, 7.0], "M": [10.0, 10.0, 10.0, 10.0]})
     >>> ax = cluster_profiles(X, [0, 0, 1, 1], ax=Figure().subplots(), colorbar=False)
-    >>> ax.images[0].get_array().round(3).tolist()     # F: z = ∓1.342, ∓0.447; M constant
+    >>> ax.collections[0].get_array().round(3).tolist()   # F: z = ∓1.342, ∓0.447; M constant
     [[-0.894, 0.0], [0.894, 0.0]]
     """
     if not isinstance(features, pd.DataFrame):
@@ -823,19 +899,20 @@ def cluster_profiles(features: pd.DataFrame, labels, ax: Axes | None = None, *,
     sizes = pd.Series(groups).value_counts().reindex(profile.index)
     matrix = profile.to_numpy(dtype="float64")
 
-    ax = _axes(ax, (max(6.0, 0.9 * matrix.shape[1] + 3), max(4.0, 0.6 * matrix.shape[0] + 2)))
     limit = max(float(np.abs(matrix).max()), 0.5)
-    image = ax.imshow(matrix, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
     texts = np.vectorize(lambda v: f"{v:+.1f}".replace("-", "−"), otypes=[object])(matrix)
-    _annotate_cells(ax, image, texts)
-    _ticks(ax, "x", [str(c) for c in profile.columns])
-    _ticks(ax, "y", [f"cluster {c} (n={int(n):,})" for c, n in sizes.items()])
-    ax.set_xlabel("Feature")
-    ax.set_ylabel("Cluster (customers)")
-    ax.set_title(_bi("Cluster profiles: mean z-score", "聚类画像"))
-    if colorbar:
-        bar = ax.figure.colorbar(image, ax=ax, shrink=0.85)
-        bar.set_label("mean z-score (SD from average)")
+
+    with _theme(grid=False):
+        ax = _axes(ax, (max(6.0, 0.9 * matrix.shape[1] + 3),
+                        max(4.0, 0.6 * matrix.shape[0] + 2)))
+        _heatmap(ax, matrix, texts, colorbar=colorbar,
+                 colorbar_label="mean z-score (SD from average)", cmap=_DIVERGING,
+                 vmin=-limit, vmax=limit)  # symmetric: 0 is the middle colour
+        _ticks(ax, "x", [str(c) for c in profile.columns], offset=0.5)
+        _ticks(ax, "y", [f"cluster {c} (n={int(n):,})" for c, n in sizes.items()], offset=0.5)
+        ax.set_xlabel("Feature")
+        ax.set_ylabel("Cluster (customers)")
+        ax.set_title(_bi("Cluster profiles: mean z-score", "聚类画像"))
     return _fix_fonts(ax)
 
 
@@ -872,7 +949,9 @@ def uplift_plot(result, ax: Axes | None = None, *, reference: float | None = Non
     ``reference``, a dashed line at the claimed effect (e.g. 0.15 for the retailer's "+15%
     sales"). Intervals that exclude 0 are drawn dark blue, those that include 0 grey: an interval
     that includes 0 does not show an effect; one that excludes the reference does not support the
-    claim.
+    claim. The intervals are given, not computed from data, so they are drawn with matplotlib's
+    ``errorbar`` (seaborn's error bars only show intervals seaborn computes), in the seaborn
+    theme and palette of the other charts.
 
     Parameters
     ----------
@@ -939,35 +1018,38 @@ def uplift_plot(result, ax: Axes | None = None, *, reference: float | None = Non
         reference = _real(reference, "reference")
     names = [str(v) for v in (frame[label_col] if label_col else frame.index)]
 
-    ax = _axes(ax, (7, max(2.5, 0.6 * len(frame) + 1.8)))
     fmt = (lambda v: f"{v:+.1%}") if percent else (lambda v: f"{v:+,.2f}")
-    for i, (e, lo, hi) in enumerate(zip(est, low, high)):
-        clear = lo > 0 or hi < 0
-        colour = "#08519c" if clear else "grey"
-        label = "CI excludes 0" if clear else "CI includes 0"
-        ax.errorbar([e], [i], xerr=[[e - lo], [hi - e]], fmt="o", color=colour, ecolor=colour,
-                    capsize=5, markersize=7, linewidth=2, label=label)
-        ax.annotate(f"{fmt(e)} [{fmt(lo)}, {fmt(hi)}]", xy=(e, i), xytext=(0, 8),
-                    textcoords="offset points", ha="center", va="bottom", fontsize=9)
-    ax.axvline(0, color="black", linewidth=1)
-    if reference is not None:
-        ax.axvline(reference, color="C3", linestyle="--", linewidth=1.5,
-                   label=f"{reference_label} {fmt(reference).replace('.0%', '%')}")
-    _ticks(ax, "y", names)
-    ax.set_ylim(len(frame) - 0.4, -0.6)  # first row on top, room for the text above each point
-    if percent:
-        ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
-    lowest = min(float(low.min()), 0.0, reference if reference is not None else 0.0)
-    highest = max(float(high.max()), 0.0, reference if reference is not None else 0.0)
-    pad = 0.12 * (highest - lowest or 1.0)
-    ax.set_xlim(lowest - pad, highest + pad)
-    kind = "uplift" if estimate == "uplift" else "difference"
-    unit = "%" if percent else "units of the outcome"
-    ax.set_xlabel(f"Estimated {kind}, treatment − control ({unit}), with confidence interval")
-    ax.set_title(_bi("Campaign effect", "活动效果"))
-    handles, labels = ax.get_legend_handles_labels()
-    unique = dict(zip(labels, handles))
-    ax.legend(unique.values(), unique.keys(), loc="lower right", fontsize=9)
-    ax.grid(axis="x", alpha=0.3)
+    palette = _colours(4)
+    with _theme():
+        ax = _axes(ax, (7, max(2.5, 0.6 * len(frame) + 1.8)))
+        for i, (e, lo, hi) in enumerate(zip(est, low, high)):
+            clear = lo > 0 or hi < 0
+            colour = palette[0] if clear else "grey"
+            label = "CI excludes 0" if clear else "CI includes 0"
+            # a given interval: matplotlib's errorbar (seaborn only draws intervals it computes)
+            ax.errorbar([e], [i], xerr=[[e - lo], [hi - e]], fmt="o", color=colour,
+                        ecolor=colour, capsize=5, markersize=8, linewidth=2.5, label=label)
+            ax.annotate(f"{fmt(e)} [{fmt(lo)}, {fmt(hi)}]", xy=(e, i), xytext=(0, 8),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=10)
+        ax.axvline(0, color="black", linewidth=1)
+        if reference is not None:
+            ax.axvline(reference, color=palette[3], linestyle="--", linewidth=1.5,
+                       label=f"{reference_label} {fmt(reference).replace('.0%', '%')}")
+        _ticks(ax, "y", names)
+        ax.set_ylim(len(frame) - 0.4, -0.6)  # first row on top, room for the text above each
+        if percent:
+            ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+        lowest = min(float(low.min()), 0.0, reference if reference is not None else 0.0)
+        highest = max(float(high.max()), 0.0, reference if reference is not None else 0.0)
+        pad = 0.12 * (highest - lowest or 1.0)
+        ax.set_xlim(lowest - pad, highest + pad)
+        kind = "uplift" if estimate == "uplift" else "difference"
+        unit = "%" if percent else "units of the outcome"
+        ax.set_xlabel(f"Estimated {kind}, treatment − control ({unit}), with confidence interval")
+        ax.set_title(_bi("Campaign effect", "活动效果"))
+        handles, labels = ax.get_legend_handles_labels()
+        unique = dict(zip(labels, handles))
+        ax.legend(unique.values(), unique.keys(), loc="lower right", fontsize=9)
+        sns.despine(ax=ax, left=True)
     return _fix_fonts(ax)
 

@@ -1,5 +1,10 @@
 """coursekit.plots: each chart's artists hold the numbers of the coursekit function it plots.
 
+The charts are drawn with seaborn, so the numbers are read back from what seaborn draws: the
+heatmap mesh (a QuadMesh: ``ax.collections``), its annotations (``ax.texts``) and colour bar, the
+bar containers of ``sns.barplot``, the one scatter collection of ``sns.scatterplot``, the line of
+``sns.lineplot``, and matplotlib's error-bar containers for the given confidence intervals.
+
 Every test draws with the Agg backend, and any UserWarning (e.g. matplotlib's "Glyph ... missing
 from font(s)") is an error, so a chart that would show empty boxes for Chinese text fails here.
 """
@@ -17,8 +22,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+import seaborn as sns  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.collections import PolyCollection, QuadMesh  # noqa: E402
+from matplotlib.colors import same_color  # noqa: E402
+from matplotlib.font_manager import FontProperties  # noqa: E402
 
 import coursekit as ck  # noqa: E402
 from coursekit import DataError, plots  # noqa: E402
@@ -40,6 +49,25 @@ def _draw(ax: Axes) -> Axes:
 
 def _texts(ax: Axes) -> list[str]:
     return [t.get_text() for t in ax.texts]
+
+
+def _mesh(ax: Axes) -> QuadMesh:
+    """The one ``sns.heatmap`` mesh; its array is the grid as drawn, top row first."""
+    (mesh,) = [c for c in ax.collections if isinstance(c, QuadMesh)]
+    return mesh
+
+
+def _cells(ax: Axes) -> dict[tuple[str, str], str]:
+    """Each heatmap annotation keyed by the (row, column) tick labels of the cell it sits in."""
+    rows = {float(y): t.get_text() for y, t in zip(ax.get_yticks(), ax.get_yticklabels())}
+    columns = {float(x): t.get_text() for x, t in zip(ax.get_xticks(), ax.get_xticklabels())}
+    return {(rows[float(t.get_position()[1])], columns[float(t.get_position()[0])]): t.get_text()
+            for t in ax.texts}
+
+
+def _drawn_lines(ax: Axes) -> list:
+    """Lines with two points (seaborn also puts empty legend-handle lines in ``ax.lines``)."""
+    return [ln for ln in ax.lines if len(ln.get_xdata()) == 2]
 
 
 @pytest.fixture
@@ -89,6 +117,7 @@ def _uplift(ax=None):
 CHARTS = [_pareto, _rfm, _bars, _scatter, _migration, _clusters, _uplift]
 CHART_IDS = ["pareto_curve", "rfm_heatmap", "tier_value_bars", "value_matrix_scatter",
              "migration_heatmap", "cluster_profiles", "uplift_plot"]
+HEATMAPS = (_rfm, _migration, _clusters)
 
 
 class TestEveryChart:
@@ -118,6 +147,27 @@ class TestEveryChart:
         before = dict(matplotlib.rcParams)
         chart()
         assert dict(matplotlib.rcParams) == before
+
+    @pytest.mark.parametrize("chart", CHARTS, ids=CHART_IDS)
+    def test_a_new_figure_gets_the_seaborn_theme(self, chart):
+        ax = _draw(chart())
+        notebook = sns.plotting_context("notebook")
+        assert ax.xaxis.label.get_fontsize() == notebook["axes.labelsize"]  # matplotlib: 10
+        assert ax.get_xticklabels()[0].get_fontsize() == notebook["xtick.labelsize"]
+        grid = [line.get_visible() for line in ax.get_xgridlines() + ax.get_ygridlines()]
+        if chart in HEATMAPS:
+            assert not any(grid)  # style "white"
+        else:
+            assert any(grid)  # style "whitegrid"
+            assert all(same_color(line.get_color(), ".8") for line in ax.get_xgridlines())
+
+    @pytest.mark.parametrize("chart", CHARTS, ids=CHART_IDS)
+    def test_an_axes_passed_in_keeps_its_own_look(self, chart):
+        _, ax = plt.subplots()  # matplotlib's default style, not seaborn's
+        _draw(chart(ax))
+        default = FontProperties(size=matplotlib.rcParams["axes.labelsize"]).get_size_in_points()
+        assert ax.xaxis.label.get_fontsize() == default
+        assert same_color(ax.get_facecolor(), matplotlib.rcParams["axes.facecolor"])
 
     def test_rejects_something_that_is_not_an_axes(self):
         with pytest.raises(DataError, match="ax must be a matplotlib Axes"):
@@ -149,6 +199,15 @@ class TestParetoCurve:
     def test_equality_diagonal(self):
         ax = _pareto()
         assert ax.lines[1].get_xydata().tolist() == [[0.0, 0.0], [1.0, 1.0]]
+
+    def test_curve_is_one_line_in_the_palette_colour_without_a_band(self):
+        ax = _pareto()
+        first, second = sns.color_palette("colorblind", 2)
+        assert same_color(ax.lines[0].get_color(), first)
+        marker = [line for line in ax.lines if line.get_marker() == "o"]
+        assert same_color(marker[0].get_color(), second)
+        # sns.lineplot draws a confidence band when it aggregates; the curve is the data itself
+        assert not [c for c in ax.collections if isinstance(c, PolyCollection)]
 
     def test_marker_and_annotation_at_top(self):
         # top 30% of 5 customers = 1.5 customers: 50 + half of 30 = 65 of 100, by hand
@@ -191,24 +250,40 @@ class TestParetoCurve:
 # --------------------------------------------------------------------------------------------
 
 class TestRfmHeatmap:
-    def test_image_is_the_pivot_of_mean_monetary(self, rfm):
+    def test_mesh_is_the_pivot_of_mean_monetary_recent_on_top(self, rfm):
         ax = plots.rfm_heatmap(rfm)
         expected = np.full((5, 5), np.nan)
         for (r, f), group in rfm.groupby(["r_score", "f_score"]):
-            expected[r - 1, f - 1] = group["monetary"].mean()
-        image = ax.images[0].get_array()
-        assert image.shape == (5, 5)  # the full grid, even where empty
-        np.testing.assert_array_equal(np.ma.filled(image.astype(float), np.nan), expected)
-        assert ax.images[0].origin == "lower"  # R = 1 at the bottom
+            expected[5 - r, f - 1] = group["monetary"].mean()  # row 0 is R = 5
+        grid = _mesh(ax).get_array()
+        assert grid.shape == (5, 5)  # the full grid, even where empty
+        np.testing.assert_array_equal(np.ma.filled(grid.astype(float), np.nan), expected)
+        assert [t.get_text() for t in ax.get_yticklabels()] == ["5", "4", "3", "2", "1"]
+        bottom, top = ax.get_ylim()
+        assert bottom > top  # row 0 (R = 5, the most recent) is drawn at the top
 
-    def test_cells_are_annotated_and_empty_cells_blank(self):
+    def test_cells_are_annotated_and_empty_cells_blank_and_grey(self):
         frame = pd.DataFrame({"r_score": [1, 3, 3], "f_score": [1, 2, 2],
                               "monetary": [12.25, 10.0, 20.0]})
         frame.attrs["bins"] = 3
         ax = plots.rfm_heatmap(frame)
-        cells = {(round(t.get_position()[1]), round(t.get_position()[0])): t.get_text()
-                 for t in ax.texts}
-        assert cells == {(0, 0): "12.2", (2, 1): "15.0"}  # (row R-1, column F-1)
+        assert _cells(ax) == {("1", "1"): "12.2", ("3", "2"): "15.0"}  # (R, F): by hand
+        mesh = _mesh(ax)
+        empty = np.ma.getmaskarray(mesh.get_array()).ravel()
+        assert empty.sum() == 7
+        colours = mesh.get_facecolors()
+        assert all(same_color(c, "#eeeeee") for c in colours[empty])
+        assert not any(same_color(c, "#eeeeee") for c in colours[~empty])
+
+    def test_colour_bar_names_the_statistic_and_spans_the_cells(self, rfm):
+        ax = plots.rfm_heatmap(rfm)
+        mesh = _mesh(ax)
+        assert mesh.colorbar is not None and mesh.colorbar.ax in ax.figure.axes
+        assert mesh.colorbar.ax.get_ylabel() == "mean monetary"
+        means = rfm.groupby(["r_score", "f_score"])["monetary"].mean()
+        assert mesh.get_clim() == (means.min(), means.max())
+        plain = plots.rfm_heatmap(rfm, colorbar=False)
+        assert _mesh(plain).colorbar is None and plain.figure.axes == [plain]
 
     def test_big_money_gets_thousands_separators(self):
         frame = pd.DataFrame({"r_score": [1, 2], "f_score": [1, 2], "monetary": [1234.4, 99.6]})
@@ -221,11 +296,13 @@ class TestRfmHeatmap:
 
     def test_bins_from_the_rfm_table(self, shop):
         small = ck.rfm_table(shop, as_of="2024-04-01", bins=3)
-        assert plots.rfm_heatmap(small).images[0].get_array().shape == (3, 3)
+        assert _mesh(plots.rfm_heatmap(small)).get_array().shape == (3, 3)
 
     def test_count_shows_customers(self, rfm):
-        image = plots.rfm_heatmap(rfm, agg="count").images[0].get_array()
-        assert image.sum() == len(rfm)
+        ax = plots.rfm_heatmap(rfm, agg="count")
+        assert _mesh(ax).get_array().sum() == len(rfm)
+        assert sum(int(t) for t in _texts(ax)) == len(rfm)
+        assert _mesh(ax).colorbar.ax.get_ylabel() == "customers"
 
     def test_missing_column_is_named(self, rfm):
         with pytest.raises(DataError, match="Required column 'f_score' missing"):
@@ -264,6 +341,23 @@ class TestTierValueBars:
         assert [b.get_height() for b in customers] == [0.2, 0.2, 0.4, 0.2]
         assert [b.get_height() for b in value] == [0.6, 0.08, 0.07, 0.25]  # of 1000, by hand
 
+    def test_pairs_of_bars_around_each_tier_in_light_and_dark(self, tiered):
+        ax = plots.tier_value_bars(tiered)
+        customers, value = ax.containers
+        np.testing.assert_allclose([b.get_x() + b.get_width() / 2 for b in customers],
+                                   [-0.2, 0.8, 1.8, 2.8])  # left of tick 0..3
+        np.testing.assert_allclose([b.get_x() + b.get_width() / 2 for b in value],
+                                   [0.2, 1.2, 2.2, 3.2])  # right of it
+        light, dark = sns.color_palette("Paired", 2)
+        assert all(same_color(b.get_facecolor(), light) for b in customers)
+        assert all(same_color(b.get_facecolor(), dark) for b in value)
+        legend = ax.get_legend()
+        assert [t.get_text().split(" (")[0] for t in legend.get_texts()] == [
+            "share of customers", "share of value"]
+        assert [same_color(h.get_facecolor(), c) for h, c in
+                zip(legend.legend_handles, (light, dark))] == [True, True]
+        assert legend.get_title().get_text() == ""  # not seaborn's "measure"
+
     def test_a_tiered_table_gives_the_same_bars(self, tiered):
         direct = plots.tier_value_bars(tiered)  # scheme from attrs["scheme"]
         via = plots.tier_value_bars(ck.tier_summary(tiered, "value4"))
@@ -272,11 +366,32 @@ class TestTierValueBars:
         assert ([t.get_text() for t in direct.get_xticklabels()]
                 == [t.get_text() for t in via.get_xticklabels()])
 
-    def test_scheme_reorders_a_summary(self, tiered):
+    def test_scheme_reorders_a_summary(self, tiered, monkeypatch):
+        monkeypatch.setenv("COURSEKIT_CJK_FONT", "none")
         summary = ck.tier_summary(tiered)  # sorted by name
         ax = plots.tier_value_bars(summary, "value4")
         assert [t.get_text() for t in ax.get_xticklabels()][0] == "high-value"
         assert ax.containers[1][0].get_height() == 0.6
+
+    def test_scheme_names_in_chinese_with_a_font(self, tiered, monkeypatch):
+        monkeypatch.setattr(plots, "cjk_font", lambda: "Some CJK Sans")  # not drawn
+        ax = plots.tier_value_bars(tiered, "value4")
+        first = ax.get_xticklabels()[0]
+        assert first.get_text() == "high-value\n高价值客户"
+        assert first.get_fontfamily() == ["Some CJK Sans", "DejaVu Sans"]
+
+    def test_labels_go_on_its_own_bars_on_a_busy_axes(self, tiered):
+        _, ax = plt.subplots()
+        ax.bar([0], [0.5], width=0.1, color="black")  # someone's bar, already there
+        plots.tier_value_bars(tiered, ax=ax)
+        assert len(ax.containers) == 3
+        assert _texts(ax) == ["20%", "20%", "40%", "20%", "60%", "8%", "7%", "25%"]
+
+    def test_tier_names_must_be_distinct(self):
+        summary = pd.DataFrame({"customer_share": [0.5, 0.5], "value_share": [0.3, 0.7]},
+                               index=pd.Index([1, "1"], dtype=object))
+        with pytest.raises(DataError, match="distinct names"):
+            plots.tier_value_bars(summary)
 
     def test_bars_are_labelled_in_percent(self, tiered):
         ax = plots.tier_value_bars(tiered)
@@ -309,31 +424,46 @@ def matrix() -> pd.DataFrame:
 
 
 class TestValueMatrixScatter:
-    def test_one_scatter_per_tier_with_its_points(self, matrix):
+    def test_every_point_in_row_order_coloured_by_its_tier(self, matrix):
         ax = plots.value_matrix_scatter(matrix, scheme="value_matrix")
-        assert [c.get_label() for c in ax.collections] == ["VIP", "maintain", "improve", "abandon"]
-        np.testing.assert_array_equal(ax.collections[0].get_offsets(), [[100, 80], [500, 200]])
-        np.testing.assert_array_equal(ax.collections[3].get_offsets(), [[20, 0]])
-        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["VIP", "maintain",
-                                                                      "improve", "abandon"]
+        (points,) = ax.collections  # one sns.scatterplot
+        np.testing.assert_array_equal(points.get_offsets(),
+                                      matrix[["monetary", "future_value"]].to_numpy())
+        colours = sns.color_palette("colorblind", 4)  # VIP, maintain, improve, abandon
+        np.testing.assert_allclose(points.get_facecolors()[:, :3],
+                                   [colours[i] for i in (0, 1, 2, 3, 0)])  # rows A..E
+        legend = ax.get_legend()
+        assert [t.get_text() for t in legend.get_texts()] == ["VIP", "maintain", "improve",
+                                                              "abandon"]
+        assert all(same_color(h.get_color(), c) for h, c in zip(legend.legend_handles, colours))
+        assert legend.get_title().get_text().startswith("tier")
 
     def test_legend_in_scheme_order_after_a_join(self, matrix):
         # join() drops attrs["scheme"]; these tiers belong to one built-in scheme only
         ax = plots.value_matrix_scatter(matrix)
-        assert [c.get_label() for c in ax.collections] == ["VIP", "maintain", "improve", "abandon"]
-        odd = matrix.assign(tier=["b", "a", "b", "a", "c"])
-        assert [c.get_label() for c in plots.value_matrix_scatter(odd).collections] == ["a", "b", "c"]
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["VIP", "maintain",
+                                                                      "improve", "abandon"]
+        odd = plots.value_matrix_scatter(matrix.assign(tier=["b", "a", "b", "a", "c"]))
+        assert [t.get_text() for t in odd.get_legend().get_texts()] == ["a", "b", "c"]
+
+    def test_numbered_tiers_get_distinct_colours_not_a_colour_scale(self, matrix):
+        ax = plots.value_matrix_scatter(matrix.assign(tier=[2, 0, 1, 0, 2]))
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["0", "1", "2"]
+        colours = sns.color_palette("colorblind", 3)
+        np.testing.assert_allclose(ax.collections[0].get_facecolors()[:, :3],
+                                   [colours[i] for i in (2, 0, 1, 0, 2)])
 
     def test_quadrant_lines_default_to_the_medians(self, matrix):
-        ax = plots.value_matrix_scatter(matrix)
-        vertical = [ln.get_xdata()[0] for ln in ax.lines if ln.get_xdata()[0] == ln.get_xdata()[1]]
-        horizontal = [ln.get_ydata()[0] for ln in ax.lines if ln.get_ydata()[0] == ln.get_ydata()[1]]
+        lines = _drawn_lines(plots.value_matrix_scatter(matrix))
+        vertical = [ln.get_xdata()[0] for ln in lines if ln.get_xdata()[0] == ln.get_xdata()[1]]
+        horizontal = [ln.get_ydata()[0] for ln in lines if ln.get_ydata()[0] == ln.get_ydata()[1]]
         assert vertical == [100.0] and horizontal == [80.0]  # medians, by hand
 
     def test_quadrant_lines_at_given_thresholds(self, matrix):
         ax = plots.value_matrix_scatter(matrix, current_threshold=250, future_threshold=50)
-        assert sorted(ln.get_xdata()[0] for ln in ax.lines) == [0.0, 250.0]
-        assert sorted(ln.get_ydata()[0] for ln in ax.lines) == [0.0, 50.0]
+        lines = _drawn_lines(ax)
+        assert sorted(ln.get_xdata()[0] for ln in lines) == [0.0, 250.0]
+        assert sorted(ln.get_ydata()[0] for ln in lines) == [0.0, 50.0]
         assert set(_texts(ax)) == {"VIP", "maintain", "improve", "abandon"}
 
     def test_log_scale_keeps_zero_values(self, matrix):
@@ -345,7 +475,11 @@ class TestValueMatrixScatter:
 
     def test_without_tiers(self, matrix):
         ax = plots.value_matrix_scatter(matrix.drop(columns="tier"), tier_col=None)
-        assert len(ax.collections) == 1
+        (points,) = ax.collections
+        assert points.get_label() == "customers" and ax.get_legend() is None
+        assert len(points.get_offsets()) == len(matrix)
+        assert all(same_color(c[:3], sns.color_palette("colorblind")[0])
+                   for c in points.get_facecolors())
 
     def test_missing_future_column_is_named(self, matrix):
         with pytest.raises(DataError, match="Required column 'future_value' missing"):
@@ -377,17 +511,29 @@ class TestMigrationHeatmap:
                               "0%", "50%", "50%",
                               "–", "–", "–"]  # no new customers: no shares
 
-    def test_image_is_the_shares_matrix(self, snapshots):
+    def test_each_text_sits_in_its_cell(self, snapshots):
+        cells = _cells(plots.migration_heatmap(ck.transition_matrix(*snapshots)))
+        assert cells[("high (n=3)", "high")] == "67%"
+        assert cells[("high (n=3)", "low")] == "33%"
+        assert cells[("low (n=2)", "(gone)")] == "50%"
+        assert len(cells) == 9
+
+    def test_mesh_is_the_shares_matrix_on_a_fixed_scale(self, snapshots):
         counts, shares = ck.transition_matrix(*snapshots)
         ax = plots.migration_heatmap((counts, shares))
-        np.testing.assert_array_equal(ax.images[0].get_array(), shares.to_numpy())
-        assert ax.images[0].get_clim() == (0, 1)
+        mesh = _mesh(ax)
+        np.testing.assert_array_equal(mesh.get_array(), shares.to_numpy())
+        assert mesh.get_clim() == (0, 1)
+        bar = mesh.colorbar
+        assert bar.ax.get_ylabel() == "share of the tier's customers before (%)"
+        assert bar.formatter(0.5) == "50%"
+        assert _mesh(plots.migration_heatmap(counts, colorbar=False)).colorbar is None
 
     def test_counts_or_shares_alone_give_the_same_picture(self, snapshots):
         counts, shares = ck.transition_matrix(*snapshots)
         from_counts = plots.migration_heatmap(counts)
         from_shares = plots.migration_heatmap(shares)
-        np.testing.assert_allclose(from_counts.images[0].get_array(), shares.to_numpy())
+        np.testing.assert_allclose(_mesh(from_counts).get_array(), shares.to_numpy())
         assert _texts(from_counts) == _texts(from_shares)
 
     def test_labels_name_tiers_and_row_sizes(self, snapshots):
@@ -395,7 +541,9 @@ class TestMigrationHeatmap:
         assert [t.get_text() for t in ax.get_yticklabels()] == ["high (n=3)", "low (n=2)",
                                                                "(new) (n=0)"]
         assert [t.get_text() for t in ax.get_xticklabels()] == ["high", "low", "(gone)"]
-        assert len(ax.patches) == 2  # the two "stayed" cells are outlined
+        # the two "stayed" cells are outlined: high -> high (row 0, column 0), low -> low
+        assert [(p.get_x(), p.get_y(), p.get_width(), p.get_height()) for p in ax.patches] == [
+            (0, 0, 1, 1), (1, 1, 1, 1)]
 
     def test_neither_counts_nor_shares(self):
         odd = pd.DataFrame([[0.5, 0.2], [0.1, 0.9]], index=["a", "b"], columns=["a", "b"])
@@ -420,7 +568,7 @@ class TestClusterProfiles:
         s = np.sqrt(3.5)
         expected = [[((2 - 3) / s + (6 - 3) / s) / 2, 0.0, -1.0],   # cluster a: rows 2, 4
                     [((1 - 3) / s + (3 - 3) / s) / 2, 0.0, 1.0]]    # cluster b: rows 1, 3
-        np.testing.assert_allclose(ax.images[0].get_array(), expected)
+        np.testing.assert_allclose(_mesh(ax).get_array(), expected)
         assert [t.get_text() for t in ax.get_xticklabels()] == ["L", "M", "F"]
         assert [t.get_text() for t in ax.get_yticklabels()] == ["cluster a (n=2)", "cluster b (n=2)"]
         assert _texts(ax)[:3] == ["+0.5", "+0.0", "−1.0"]  # (−1 + 3) / 2 / 1.87 = 0.53
@@ -430,14 +578,22 @@ class TestClusterProfiles:
         raw = pd.DataFrame(rng.normal(50, 10, size=(30, 3)), columns=list("RFM"))
         labels = rng.integers(0, 3, 30)
         scaled = (raw - raw.mean()) / raw.std(ddof=0)
-        a = plots.cluster_profiles(raw, labels).images[0].get_array()
-        b = plots.cluster_profiles(scaled, labels).images[0].get_array()
+        a = _mesh(plots.cluster_profiles(raw, labels)).get_array()
+        b = _mesh(plots.cluster_profiles(scaled, labels)).get_array()
         np.testing.assert_allclose(a, b, atol=1e-12)
 
     def test_colours_centred_on_zero(self):
         ax = _clusters()
-        low, high = ax.images[0].get_clim()
-        assert low == -high
+        low, high = _mesh(ax).get_clim()
+        assert low == -high == -np.abs(_mesh(ax).get_array()).max()
+        assert _mesh(ax).colorbar.ax.get_ylabel() == "mean z-score (SD from average)"
+
+    def test_clusters_that_do_not_differ_stay_pale(self):
+        features = pd.DataFrame({"R": [0.0, 1.0, 0.0, 1.0]})
+        ax = plots.cluster_profiles(features, [0, 0, 1, 1], colorbar=False)
+        np.testing.assert_array_equal(_mesh(ax).get_array(), [[0.0], [0.0]])  # both average
+        assert _mesh(ax).get_clim() == (-0.5, 0.5)  # the scale never shrinks below ±0.5
+        assert _mesh(ax).colorbar is None and ax.figure.axes == [ax]
 
     def test_series_labels_must_share_the_index(self):
         features = pd.DataFrame({"R": [1.0, 2.0]}, index=[10, 11])
@@ -487,9 +643,22 @@ class TestUpliftPlot:
         bottom, top = ax.get_ylim()
         assert bottom > top  # first row drawn at the top
 
+    def test_caps_sit_at_the_interval_ends(self):
+        ax = plots.uplift_plot({"uplift": 0.12, "ci_low": 0.02, "ci_high": 0.22})
+        (container,) = ax.containers
+        caps = sorted(float(cap.get_xdata()[0]) for cap in container.lines[1])
+        assert caps == pytest.approx([0.02, 0.22])
+
     def test_interval_through_zero_is_grey(self):
         ax = _uplift()
         assert ax.containers[0].lines[0].get_color() == "grey"
+
+    def test_interval_clear_of_zero_in_the_palette_colour(self):
+        ax = plots.uplift_plot({"uplift": 0.12, "ci_low": 0.02, "ci_high": 0.22})
+        (container,) = ax.containers
+        blue = sns.color_palette("colorblind")[0]
+        assert same_color(container.lines[0].get_color(), blue)
+        assert same_color(container.lines[2][0].get_color()[0], blue)
 
     def test_money_differences(self):
         ax = plots.uplift_plot({"diff": 12.5, "ci_low": 2.0, "ci_high": 23.0}, percent=False)
