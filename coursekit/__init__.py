@@ -20,7 +20,7 @@ from coursekit.grading.core import Exercise, check
 from coursekit.migration import fallen_from, transition_matrix
 from coursekit.privacy import pseudonymise
 from coursekit.rfm import AHPWeights, ahp_weights, quantile_scores, rfm_table, threshold_scores
-from coursekit.tiers import Scheme, assign_tiers, load_scheme, scheme_names, tier_summary
+from coursekit.tiers import Scheme, assign_tiers, load_scheme, scheme_names, tier_summary, value_matrix_scheme
 from coursekit.value import (
     abc_classes,
     concentration,
@@ -56,4 +56,5 @@ __all__ = [
     "threshold_scores",
     "tier_summary",
     "transition_matrix",
+    "value_matrix_scheme",
 ]

@@ -46,7 +46,8 @@ import pandas as pd
 from coursekit._errors import DataError, describe_rows, read_yaml_source
 from coursekit.value import abc_classes
 
-__all__ = ["Rule", "Scheme", "assign_tiers", "load_scheme", "scheme_names", "tier_summary"]
+__all__ = ["Rule", "Scheme", "assign_tiers", "load_scheme", "scheme_names", "tier_summary",
+           "value_matrix_scheme"]
 
 OTHERWISE = "otherwise"
 _SCORE_COLUMNS = ("r_score", "f_score", "m_score", "rfm_score")
@@ -425,6 +426,46 @@ def _check_bins_match(rfm: pd.DataFrame, scheme: Scheme) -> None:
             f"scheme {scheme.name!r} is written for scores 1..{scheme.bins}, but this table has "
             f"bins={found}; use rfm_table(..., bins={scheme.bins}) or a scheme for that scale"
         )
+
+
+def value_matrix_scheme(future: str, future_high: float, *, current_high: int = 4) -> dict:
+    """The current × future value matrix on any future-value column, as a scheme (a dict).
+
+    The built-in ``value_matrix`` scheme uses ``r_score + f_score`` as its future-value proxy; this
+    builds the same four quadrants on another measure — typically a predicted CLV
+    (:func:`coursekit.clv.predicted_value`) — with the same rule order:
+    VIP = high current and high future, maintain = high current, improve = high future,
+    abandon = the rest. High current value = ``m_score >= current_high``; high future value =
+    ``future >= future_high``.
+
+    Parameters
+    ----------
+    future : str
+        A column name, or an expression of columns (``"r_score + f_score"``).
+    future_high : float
+        The future value at or above which a customer counts as high future value.
+    current_high : int, default 4
+        The m_score at or above which a customer counts as high current value.
+
+    Returns
+    -------
+    dict
+        A scheme for :func:`assign_tiers` / :func:`tier_summary`, named ``value_matrix``.
+
+    Examples
+    --------
+    >>> rfm = pd.DataFrame({"m_score": [5, 5, 1, 1], "predicted_clv": [900.0, 10.0, 800.0, 5.0]},
+    ...                    index=pd.Index(["A", "B", "C", "D"], name="customer_id"))
+    >>> assign_tiers(rfm, value_matrix_scheme("predicted_clv", 500))["tier"].tolist()
+    ['VIP', 'maintain', 'improve', 'abandon']
+    """
+    builtin = load_scheme("value_matrix")
+    return {"name": "value_matrix", "title": builtin.title, "labels": dict(builtin.labels),
+            "params": {"current_high": current_high, "future_high": float(future_high)},
+            "rules": [{"tier": "VIP", "when": f"m_score >= current_high and {future} >= future_high"},
+                      {"tier": "maintain", "when": "m_score >= current_high"},
+                      {"tier": "improve", "when": f"{future} >= future_high"},
+                      {"tier": "abandon", "when": "otherwise"}]}
 
 
 def tier_summary(tiered: pd.DataFrame, scheme: str | Mapping | Scheme | None = None, *,

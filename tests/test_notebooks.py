@@ -52,6 +52,9 @@ SMOKE = {
     "07_retail_case.ipynb": [{"size": 300, "seed": 3}],
     "08_b2b_case.ipynb": [{"size": 150, "seed": 3}, {"size": 150, "seed": 3, "company": "distributor"}],
     "09_training_evaluation.ipynb": [{"size": 10, "seed": 3}],
+    "10_clv_advanced.ipynb": [{"dataset": "retail", "size": 300, "seed": 3},
+                              {"dataset": "cdnow", "size": 0, "seed": 3, "time_unit": "D"},
+                              {"dataset": "b2b-distributor", "size": 300, "seed": 3}],
 }
 
 
@@ -150,3 +153,12 @@ def test_the_course_runs_end_to_end_with_offline_html(tmp_path):
         assert parser.external == [], f"{result.name} loads {parser.external}"
     index = (tmp_path / "course" / "index.html").read_text(encoding="utf-8")
     assert all(Path(r.html).name in index for r in results)
+
+
+def test_value_matrix_can_use_predicted_clv(tmp_path):
+    """future_value="predicted" swaps the r+f proxy for BG/NBD + Gamma-Gamma CLV and adds P(alive)."""
+    simple = _text(_run("03_value_tiers.ipynb", tmp_path, size=300, seed=3))
+    predicted = _text(_run("03_value_tiers.ipynb", tmp_path, size=300, seed=3, future_value="predicted"))
+    assert 'Set future_value = "predicted"' in simple
+    assert "high-current-value customers have P(alive) < 0.5" in predicted
+    assert 'Set future_value = "predicted"' not in predicted

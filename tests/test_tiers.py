@@ -243,3 +243,20 @@ def test_every_builtin_scheme_tiers_the_sample_shop():
         assert counts.sum() == len(rfm)
         assert set(counts.index) == set(ck.load_scheme(name).tiers), name  # every tier present
         assert np.isclose(ck.tier_summary(tiered, name)["value_share"].sum(), 1.0, atol=1e-3)
+
+
+def test_value_matrix_scheme_on_the_proxy_equals_the_builtin():
+    tx = pd.read_csv(Path(__file__).parent.parent / "datasets" / "retail" / "transactions.csv")
+    rfm = ck.rfm_table(tx, order_col="order_id")
+    builtin = ck.assign_tiers(rfm, "value_matrix")["tier"]
+    rebuilt = ck.assign_tiers(rfm, ck.value_matrix_scheme("r_score + f_score", 7))["tier"]
+    assert (builtin == rebuilt).all()
+    moved = ck.assign_tiers(rfm, ck.value_matrix_scheme("r_score + f_score", 9))["tier"]
+    assert (moved == "VIP").sum() < (builtin == "VIP").sum()
+
+
+def test_value_matrix_scheme_on_a_money_column():
+    rfm = pd.DataFrame({"m_score": [4, 4, 3, 3, 5], "predicted_clv": [100.0, 99.99, 100.0, 0.0, 250.0]},
+                       index=pd.Index(list("ABCDE"), name="customer_id"))
+    tiers = ck.assign_tiers(rfm, ck.value_matrix_scheme("predicted_clv", 100))["tier"]
+    assert tiers.tolist() == ["VIP", "maintain", "improve", "abandon", "VIP"]
