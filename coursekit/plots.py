@@ -956,7 +956,8 @@ def uplift_plot(result, ax: Axes | None = None, *, reference: float | None = Non
     Parameters
     ----------
     result : dict, Series, dataclass or DataFrame
-        Keys / columns ``diff`` or ``uplift`` (the estimate, treatment − control), ``ci_low`` and
+        Keys / columns ``diff`` (treatment − control) or ``uplift`` (treatment ÷ control − 1),
+        the estimate, with ``ci_low`` and
         ``ci_high``. A dict of numbers is one row (labelled "campaign"); a dict of lists or a
         DataFrame gives several rows, labelled by the index (or ``label_col``).
     ax : Axes, optional
@@ -1043,9 +1044,11 @@ def uplift_plot(result, ax: Axes | None = None, *, reference: float | None = Non
         highest = max(float(high.max()), 0.0, reference if reference is not None else 0.0)
         pad = 0.12 * (highest - lowest or 1.0)
         ax.set_xlim(lowest - pad, highest + pad)
-        kind = "uplift" if estimate == "uplift" else "difference"
-        unit = "%" if percent else "units of the outcome"
-        ax.set_xlabel(f"Estimated {kind}, treatment − control ({unit}), with confidence interval")
+        if estimate == "uplift":
+            ax.set_xlabel("Relative uplift = treatment ÷ control − 1, with confidence interval")
+        else:
+            unit = "%" if percent else "units of the outcome"
+            ax.set_xlabel(f"Difference, treatment − control ({unit}), with confidence interval")
         ax.set_title(_bi("Campaign effect", "活动效果"))
         handles, labels = ax.get_legend_handles_labels()
         unique = dict(zip(labels, handles))
