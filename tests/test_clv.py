@@ -659,3 +659,15 @@ class TestSimulation:
             simulate_summary(PUBLISHED_BG, n_customers=0, T=39, seed=1)
         with pytest.raises(DataError, match=r"T must be finite numbers > 0"):
             simulate_summary(PUBLISHED_BG, n_customers=3, T=[1, 0, 2], seed=1)
+
+
+def test_a_ridge_to_extreme_a_and_b_warns_instead_of_failing():
+    """Retail 300/7 to 2024-03-31: a and b run off together; the fit says so, it does not crash."""
+    from coursekit.datasets import make_retail
+
+    tx = make_retail(300, seed=7)["transactions"]
+    summary = summary_from_transactions(tx[tx["amount"] > 0], observation_end="2024-03-31")
+    with pytest.warns(CoursekitWarning, match="drove a, b to an extreme value"):
+        bg = fit_bg_nbd(summary)
+    assert bg.params["a"] > 1e4 and bg.params["b"] > 1e4
+    assert 0 < bg.params["r"] < 10

@@ -42,7 +42,7 @@ def _text(nb: dict) -> str:
 
 
 def test_there_are_lessons():
-    assert len(LESSONS) == 10 and LESSONS[0] == "00_contents.ipynb" and LESSONS[-1] == "09_training_evaluation.ipynb"
+    assert len(LESSONS) == 11 and LESSONS[0] == "00_contents.ipynb" and LESSONS[-1] == "10_clv_advanced.ipynb"
 
 
 # small, fast parameter sets for the notebooks that do not take a `case`

@@ -71,6 +71,7 @@ from coursekit.clv._summary import calibration_holdout, summary_from_transaction
 from coursekit.clv.bg_nbd import BGNBDModel, fit_bg_nbd
 from coursekit.clv.gamma_gamma import GammaGammaModel, fit_gamma_gamma
 from coursekit.clv.holdout import holdout_comparison, holdout_plot
+from coursekit.clv.predict import predicted_value
 from coursekit.clv.simulate import simulate_summary
 
 __all__ = [
@@ -81,6 +82,7 @@ __all__ = [
     "fit_gamma_gamma",
     "holdout_comparison",
     "holdout_plot",
+    "predicted_value",
     "simulate_summary",
     "summary_from_transactions",
 ]

@@ -17,6 +17,8 @@ __all__ = ["LOG_BOUND", "compress", "maximise", "positive_params"]
 LOG_BOUND = math.log(1e8)
 #: largest |gradient| of the mean log-likelihood (per log-parameter) accepted as converged
 GRADIENT_TOL = 1e-6
+#: on a ridge to an extreme value, the slope left along it that still counts as "the edge"
+RIDGE_TOL = 1e-3
 #: range of plausible values of a parameter that does not depend on the unit of time or money
 EXTREME = (1e-4, 1e4)
 EXTREME_HINTS = {
@@ -77,7 +79,14 @@ def maximise(objective: Callable[[np.ndarray], tuple[float, np.ndarray]], start:
     inward = np.where(at_low, np.minimum(grad, 0), np.where(at_high, np.maximum(grad, 0), grad))
     params = {name: float(math.exp(t)) for name, t in zip(names, theta)}
     shown = ", ".join(f"{k}={v:.6g}" for k, v in params.items())
-    if not np.isfinite(value) or np.max(np.abs(inward)) > GRADIENT_TOL:
+    # On a ridge running off to infinity (e.g. a and b growing together: everyone drops out at the
+    # same rate) the optimiser stops with a tiny, not zero, slope along the ridge. When a
+    # scale-free parameter is already outside the plausible range and the slope left is below
+    # RIDGE_TOL, report the extreme value (warning below) rather than non-convergence.
+    steep = np.abs(inward) > GRADIENT_TOL
+    extreme = [name for name in scale_free if not EXTREME[0] <= params[name] <= EXTREME[1]]
+    on_ridge = bool(steep.any()) and bool(extreme) and float(np.max(np.abs(inward))) < RIDGE_TOL
+    if not np.isfinite(value) or (steep.any() and not on_ridge):
         raise DataError(
             f"the {model} fit did not converge after {result.nit} iteration(s) ({result.message}); "
             f"last values {shown}, largest gradient {np.max(np.abs(inward)):.2g} on {n} customers. "

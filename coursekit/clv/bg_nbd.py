@@ -136,7 +136,12 @@ def _bracket(r, alpha, a, b, x, T, t):
     z = t / (alpha + T + t)
     log_growth = np.log1p(t / (alpha + T))
     f = hyp2f1(a - 1, a + b - 1 - r, c, z)
-    return c / (a - 1) * -np.expm1((1 - a) * log_growth + np.log(f))
+    g = (1 - a) * log_growth
+    # expm1 keeps precision when the bracket is tiny; it needs log(f), so f > 0. When a + b < 1 the
+    # 2F1 factor can be negative for one-time buyers: the direct form 1 − (…)^(a−1)·f is exact there.
+    positive = f > 0
+    stable = -np.expm1(g + np.log(np.where(positive, f, 1.0)))
+    return c / (a - 1) * np.where(positive, stable, 1.0 - np.exp(g) * f)
 
 
 def _expected(params: dict, x, t_x, T, t) -> np.ndarray:
