@@ -41,8 +41,34 @@ def _parser() -> argparse.ArgumentParser:
     make.add_argument("--size", type=int, default=None, help="number of customers / accounts / members")
     make.add_argument("--seed", type=int, default=None, help="random seed (same seed, same bytes)")
     _add_run_parser(sub)
+    _add_slides_parser(sub)
     _add_grading_parsers(sub)
     return parser
+
+
+def _add_slides_parser(sub) -> None:
+    slides = sub.add_parser(
+        "slides", help="write an offline reveal.js slide deck per lesson notebook",
+        description="Write NN_topic.slides.html for every lesson notebook, and index.html, to --out. "
+                    "A markdown heading starts a new slide; parameters and setup cells are left out. "
+                    "The decks load nothing from the internet (reveal.js is copied next to them).")
+    slides.add_argument("--out", type=Path, default=Path("build/slides"), metavar="DIR",
+                        help="output folder (default: build/slides); must be new, empty or earlier slides")
+    slides.add_argument("--notebooks", type=Path, default=None, metavar="DIR",
+                        help="folder of notebooks (default: the executed notebooks of the last "
+                             "`coursekit run` in build/course, else the repository's notebooks/)")
+    slides.add_argument("--only", default=None, metavar="PATTERN",
+                        help="only notebooks whose file name matches: a glob ('0[1-3]_*') or a substring ('03')")
+
+
+def _slides(args) -> int:
+    """``coursekit slides``: 0 when the decks were written (DataError: 2, from main)."""
+    from coursekit.slides import default_source, write_slides
+
+    source = args.notebooks if args.notebooks is not None else default_source()
+    print(f"slides from {source}")
+    write_slides(source, args.out, only=args.only, log=print)
+    return 0
 
 
 def _add_run_parser(sub) -> None:
@@ -195,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run(args)
+        if args.command == "slides":
+            return _slides(args)
         if args.command == "grade":
             return _grade(args)
         if args.command == "exercises":

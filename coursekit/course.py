@@ -73,9 +73,7 @@ _INJECTED_TAG = "injected-parameters"
 # MathJax 3 (SVG output: one file, no web fonts) is configured like nbconvert's MathJax 2 setup;
 # mermaid diagrams, which the course does not use, stay as their source text.
 _TEMPLATE_NAME = "coursekit_offline.html.j2"
-_TEMPLATE = r"""{%- extends 'index.html.j2' -%}
-{%- block html_head_js_mathjax -%}
-<script>
+_MATHJAX_HEAD = r"""<script>
 window.MathJax = {
   tex: {inlineMath: [['$', '$'], ['\\(', '\\)']], displayMath: [['$$', '$$'], ['\\[', '\\]']],
         processEscapes: true, processEnvironments: true, tags: 'ams'},
@@ -95,7 +93,10 @@ window.MathJax = {
 };
 </script>
 <script src="{{ resources.mathjax_url }}" async></script>
-{%- endblock html_head_js_mathjax -%}
+"""
+_TEMPLATE = r"""{%- extends 'index.html.j2' -%}
+{%- block html_head_js_mathjax -%}
+""" + _MATHJAX_HEAD + r"""{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}
 {%- endblock html_head_js_mermaidjs -%}
 {%- block body_header -%}
@@ -255,6 +256,9 @@ def _listing(names: Sequence[str], limit: int = 5) -> str:
 class _OutputFolder:
     """The run's output folder and its marker file, which lists every file the run wrote."""
 
+    marker = MARKER
+    made_by = "coursekit run"
+
     def __init__(self, root: Path) -> None:
         self.root = root
         self.files: dict[str, str | None] = {}
@@ -265,12 +269,12 @@ class _OutputFolder:
         if root.exists() and not root.is_dir():
             raise DataError(f"output folder {root} is a file; choose another --out")
         root.mkdir(parents=True, exist_ok=True)
-        marker = root / MARKER
-        present = [p for p in _entries(root) if p != MARKER]
+        marker = root / self.marker
+        present = [p for p in _entries(root) if p != self.marker]
         if not marker.is_file():
             if present or any(root.iterdir()):
                 raise DataError(
-                    f"output folder {root} is not empty and was not made by coursekit run "
+                    f"output folder {root} is not empty and was not made by {self.made_by} "
                     f"(it holds {_listing(present or [p.name for p in root.iterdir()])}); coursekit "
                     f"never overwrites your files: choose another --out or an empty folder")
         else:
@@ -278,7 +282,7 @@ class _OutputFolder:
                 manifest = json.loads(marker.read_text(encoding="utf-8"))
                 files = dict(manifest["files"])
             except (OSError, ValueError, KeyError, TypeError) as exc:
-                raise DataError(f"{marker} is not a marker written by coursekit run ({exc}); "
+                raise DataError(f"{marker} is not a marker written by {self.made_by} ({exc}); "
                                 f"choose another --out") from None
             foreign = [p for p in present if p not in files]
             changed = [p for p in present if p in files and files[p] is not None
@@ -286,9 +290,9 @@ class _OutputFolder:
             if foreign or changed:
                 parts = []
                 if foreign:
-                    parts.append(f"files coursekit run did not make: {_listing(foreign)}")
+                    parts.append(f"files {self.made_by} did not make: {_listing(foreign)}")
                 if changed:
-                    parts.append(f"files changed since coursekit run wrote them: {_listing(changed)}")
+                    parts.append(f"files changed since {self.made_by} wrote them: {_listing(changed)}")
                 raise DataError(f"output folder {root} holds " + "; ".join(parts) + ". coursekit never "
                                 f"overwrites your files: move them away or choose another --out")
             for rel in present:
@@ -302,10 +306,10 @@ class _OutputFolder:
     def save(self) -> None:
         from coursekit import __version__
 
-        manifest = {"made_by": "coursekit run", "coursekit": __version__,
-                    "note": "coursekit run replaces the files listed here, and refuses to touch anything else",
+        manifest = {"made_by": self.made_by, "coursekit": __version__,
+                    "note": f"{self.made_by} replaces the files listed here, and refuses to touch anything else",
                     "files": self.files}
-        (self.root / MARKER).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        (self.root / self.marker).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
     def expect(self, *rels: str) -> None:
         """Record files about to be written (before writing, so an interrupted run still owns them)."""

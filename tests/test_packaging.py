@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-CONDA_NAMES = {"duckdb": "python-duckdb"}  # PyPI name → conda-forge name where they differ
+CONDA_NAMES = {"duckdb": "python-duckdb", "playwright": "playwright-python"}  # PyPI name → conda-forge name where they differ
 
 
 def _requirement(spec: str) -> tuple[str, str]:
