@@ -138,7 +138,7 @@ def graded(tmp_path_factory):
     made["broken"] = broken
     hashes = {k: hashlib.sha256(p.read_bytes()).hexdigest() for k, p in made.items()}
     out = base / "grades"
-    report = grade("01_rfm", [subs], out, cell_timeout=4, notebook_timeout=25)
+    report = grade("01_rfm", [subs], out, cell_timeout=10, notebook_timeout=45)
     return {"report": report, "book": report.gradebook, "out": out, "made": made, "hashes": hashes}
 
 
@@ -178,7 +178,7 @@ class TestClassRun:
     def test_endless_loop_is_interrupted_and_the_rest_graded(self, graded):
         r = rows(graded, "loops.ipynb")
         assert r.at["q1_2", "status"] == "timeout"
-        assert "4" in r.at["q1_2", "reason"]
+        assert "longer than 10 s" in r.at["q1_2", "reason"]
         assert (r.drop("q1_2")["status"] == "passed").all()
 
     def test_uninterruptible_loop_hits_the_notebook_timeout(self, graded):
