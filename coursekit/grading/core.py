@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from coursekit._errors import DataError
+from coursekit.grading.answers import is_number as _is_number
 
 __all__ = [
     "Check",
@@ -187,8 +188,6 @@ def run_checks(ex: ExerciseSet, question: str, answer, ctx: Mapping, *, hidden: 
 # --- comparisons a check uses -------------------------------------------------------------------
 
 
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
 def compare_number(answer, expected: float, *, what: str, rel: float = 1e-6, abs_tol: float = 1e-9,

@@ -38,6 +38,9 @@ from coursekit.grading.core import ExerciseSet, compare_number
 from coursekit.grading.sets._common import case_tables
 from coursekit.strategy import monthly_sales_plan, playbook
 from coursekit.tiers import assign_tiers
+from coursekit.grading.answers import as_dict as _grow_answer
+from coursekit.grading.answers import as_series as _series
+from coursekit.grading.answers import is_number as _is_number
 
 CLASSES = ["A", "B", "C"]
 OPEN_STAGES = ["lead", "qualified", "proposal", "negotiation"]
@@ -183,20 +186,8 @@ q = EXERCISE.check
 
 # --- reading answers -------------------------------------------------------------------------------
 
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
-def _series(answer, columns=()) -> pd.Series | None:
-    if isinstance(answer, pd.Series):
-        return answer
-    if isinstance(answer, pd.DataFrame):
-        for col in columns:
-            if col in answer.columns:
-                return answer[col]
-        if answer.shape[1] == 1:
-            return answer.iloc[:, 0]
-    return None
 
 
 def _frame(answer, index_col: str) -> pd.DataFrame | None:
@@ -498,10 +489,6 @@ def _plan_every_class(answer, ctx):
 GROW_KEYS = ("account_id", "expected_value", "owner")
 
 
-def _grow_answer(answer) -> dict | None:
-    if isinstance(answer, (dict, pd.Series)):
-        return {str(k): v for k, v in answer.items()}
-    return None
 
 
 @q("q6_5", hint="grow = {'account_id': ..., 'expected_value': ..., 'owner': ...}")

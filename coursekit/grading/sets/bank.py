@@ -40,6 +40,10 @@ from coursekit.grading.sets._common import case_tables
 from coursekit.migration import fallen_from
 from coursekit.strategy import uplift
 from coursekit.tiers import assign_tiers
+from coursekit.grading.answers import as_dict as _as_dict
+from coursekit.grading.answers import as_series as _series
+from coursekit.grading.answers import as_truth as _truth
+from coursekit.grading.answers import is_number as _is_number
 
 AUM_TIERS = ["private banking", "wealth", "mass"]
 TOP = ["private banking", "wealth"]
@@ -170,21 +174,8 @@ q = EXERCISE.check
 
 # --- reading answers in the forms they arrive in -------------------------------------------------
 
-def _series(answer, columns=()) -> pd.Series | None:
-    """A Series from a Series, a 1-column DataFrame or a DataFrame with one of ``columns``."""
-    if isinstance(answer, pd.Series):
-        return answer
-    if isinstance(answer, pd.DataFrame):
-        for col in columns:
-            if col in answer.columns:
-                return answer[col]
-        if answer.shape[1] == 1:
-            return answer.iloc[:, 0]
-    return None
 
 
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
 def _same(a: pd.Series, b: pd.Series) -> bool:
@@ -426,21 +417,8 @@ def _every_chase_tier(answer, ctx):
 CARE_KEYS = ("difference", "ci_low", "ci_high", "plan_works")
 
 
-def _as_dict(answer) -> dict | None:
-    if isinstance(answer, pd.Series):
-        return {str(k): v for k, v in answer.items()}
-    if isinstance(answer, dict):
-        return {str(k): v for k, v in answer.items()}
-    return None
 
 
-def _truth(value):
-    """A bool from a bool, numpy bool or 0/1; None otherwise."""
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if _is_number(value) and float(value) in (0.0, 1.0):
-        return bool(value)
-    return None
 
 
 @q("q4_4", hint="care = {'difference': ..., 'ci_low': ..., 'ci_high': ..., 'plan_works': True or False}")

@@ -55,6 +55,7 @@ from coursekit.clv import (
 from coursekit.datasets import course_transactions, load_cdnow
 from coursekit.grading.core import ExerciseSet, compare_number, compare_table
 from coursekit.rfm import rfm_table
+from coursekit.grading.answers import as_dict as _as_dict, is_number as _is_number
 
 PERIODS = {"retail": ("2024-06-30", "2024-12-31"), "cdnow": ("1997-09-30", "1998-06-30")}
 SUMMARY_COLUMNS = ["frequency", "recency", "T"]
@@ -164,8 +165,6 @@ q = EXERCISE.check
 
 # --- reading answers -------------------------------------------------------------------------------
 
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
 def _frame(answer) -> pd.DataFrame | None:
@@ -180,12 +179,6 @@ def _column(answer, column: str, index) -> pd.Series:
     return pd.to_numeric(_frame(answer)[column], errors="coerce").reindex(index)
 
 
-def _as_dict(answer) -> dict | None:
-    if isinstance(answer, pd.DataFrame) and answer.shape[1] == 1:
-        answer = answer.iloc[:, 0]
-    if isinstance(answer, (dict, pd.Series)):
-        return {str(k): v for k, v in answer.items()}
-    return None
 
 
 def _matches(mine: pd.Series, other: pd.Series, wrong: pd.Series, tol: float) -> bool:

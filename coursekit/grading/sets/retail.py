@@ -42,6 +42,10 @@ from coursekit.grading.sets._common import case_tables
 from coursekit.rfm import rfm_table
 from coursekit.strategy import campaign_outcomes, uplift
 from coursekit.tiers import assign_tiers
+from coursekit.grading.answers import as_dict as _as_dict
+from coursekit.grading.answers import as_series as _series
+from coursekit.grading.answers import as_truth as _truth
+from coursekit.grading.answers import is_number as _is_number
 
 VALUE4 = ["high-value", "potential", "general", "churning"]
 TABLES = ["transactions", "customers", "campaign"]
@@ -145,20 +149,8 @@ q = EXERCISE.check
 
 # --- reading answers -------------------------------------------------------------------------------
 
-def _series(answer, columns=()) -> pd.Series | None:
-    if isinstance(answer, pd.Series):
-        return answer
-    if isinstance(answer, pd.DataFrame):
-        for col in columns:
-            if col in answer.columns:
-                return answer[col]
-        if answer.shape[1] == 1:
-            return answer.iloc[:, 0]
-    return None
 
 
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
 def _numbers(series: pd.Series, index) -> pd.Series:
@@ -172,18 +164,8 @@ def _close(mine: pd.Series, expected: pd.Series, tol: float) -> bool:
     return bool(np.allclose(values, expected.to_numpy(float), atol=tol, rtol=0))
 
 
-def _as_dict(answer) -> dict | None:
-    if isinstance(answer, (dict, pd.Series)):
-        return {str(k): v for k, v in answer.items()}
-    return None
 
 
-def _truth(value):
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if _is_number(value) and float(value) in (0.0, 1.0):
-        return bool(value)
-    return None
 
 
 # --- q5_1 value4 tier sizes ------------------------------------------------------------------------
