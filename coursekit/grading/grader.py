@@ -30,7 +30,6 @@ The trainee is the name written in the notebook (``trainee_name = "..."``, or no
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 import io
 import json
@@ -50,6 +49,7 @@ from pathlib import Path
 import pandas as pd
 
 from coursekit._errors import DataError
+from coursekit.course import _OutputFolder, _sha256
 from coursekit.grading.core import exercise_set, run_checks
 from coursekit.grading.source import ROOT, Question, questions
 
@@ -74,9 +74,6 @@ class GradeReport:
         """Score per trainee (sum over questions)."""
         return self.gradebook.groupby("trainee")["score"].sum()
 
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _submissions(paths: Iterable[str | Path]) -> list[Path]:
@@ -175,14 +172,14 @@ class _Unsupported:
 
 
 def _kill(pid: int) -> None:
-    for sig in (signal.SIGKILL,):
+    """SIGKILL the process group led by ``pid`` (or the process alone); gone already is fine."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
         try:
-            os.killpg(pid, sig)
+            os.kill(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
-            try:
-                os.kill(pid, sig)
-            except (ProcessLookupError, PermissionError):
-                pass
+            pass
 
 
 def _run_one(submission: Path, workdir: Path, parameters: dict, answers: list[str], *,
@@ -313,25 +310,11 @@ def _row(trainee, exercise, q: Question, score, status, reason, submission: Path
 # --- output -------------------------------------------------------------------------------------
 
 
-def _claim(out: Path) -> None:
-    """Create ``out`` or reuse an earlier grade's folder; refuse a folder holding anything else."""
-    if out.exists() and not out.is_dir():
-        raise DataError(f"output folder {out} is a file; choose another --out")
-    out.mkdir(parents=True, exist_ok=True)
-    marker = out / MARKER
-    present = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p != marker)
-    if marker.is_file():
-        made = set(json.loads(marker.read_text("utf-8")).get("files", []))
-        foreign = [p for p in present if p not in made]
-        if foreign:
-            raise DataError(f"output folder {out} holds files coursekit grade did not write "
-                            f"({', '.join(foreign[:5])}); coursekit never overwrites your files: "
-                            f"move them away or choose another --out")
-        for p in present:
-            (out / p).unlink()
-    elif present:
-        raise DataError(f"output folder {out} is not empty and was not made by coursekit grade "
-                        f"(it holds {', '.join(present[:5])}); choose another --out or an empty folder")
+class _GradeFolder(_OutputFolder):
+    """The grades folder, claimed and protected like ``coursekit run``'s output (see its marker)."""
+
+    marker = MARKER
+    made_by = "coursekit grade"
 
 
 def _slug(name: str) -> str:
@@ -476,7 +459,8 @@ def grade(exercise: str, submissions: Iterable[str | Path], out_dir: str | Path,
     if any(out.resolve() == f.resolve().parent or out.resolve() in f.resolve().parents for f in files):
         raise DataError(f"--out {out} holds submissions; write the grades to another folder")
     before = {f: _sha256(f) for f in files}
-    _claim(out)
+    outputs = _GradeFolder(out)
+    outputs.claim()
     ctx = ex.load(params)
     names = [q.answer for q in qs]
     trainees = [trainee_name(f) for f in files]
@@ -511,18 +495,15 @@ def grade(exercise: str, submissions: Iterable[str | Path], out_dir: str | Path,
     if changed:  # cannot happen: we only read them; say so loudly if it ever does
         raise DataError(f"submissions changed while grading: {changed}")
     book = pd.DataFrame(rows, columns=COLUMNS)
-    written = []
-    book.to_csv(out / "gradebook.csv", index=False)
-    written.append(out / "gradebook.csv")
-    (out / "summary.html").write_text(_summary_html(book, exercise, qs, params), encoding="utf-8")
-    written.append(out / "summary.html")
-    (out / "feedback").mkdir(exist_ok=True)
     slugs = _slugs(book["trainee"])
+    pages = {"summary.html": _summary_html(book, exercise, qs, params)}
     for trainee, part in book.groupby("trainee", sort=True):
-        path = out / "feedback" / f"{slugs[str(trainee)]}.html"
-        path.write_text(_feedback_html(str(trainee), part, exercise), encoding="utf-8")
-        written.append(path)
-    (out / MARKER).write_text(json.dumps({"made_by": "coursekit grade",
-                                          "files": sorted(p.relative_to(out).as_posix() for p in written)},
-                                         indent=1) + "\n", encoding="utf-8")
+        pages[f"feedback/{slugs[str(trainee)]}.html"] = _feedback_html(str(trainee), part, exercise)
+    outputs.expect("gradebook.csv", *pages)
+    book.to_csv(out / "gradebook.csv", index=False)
+    (out / "feedback").mkdir(exist_ok=True)
+    for rel, page in pages.items():
+        (out / rel).write_text(page, encoding="utf-8")
+    outputs.written("gradebook.csv", *pages)
+    written = [out / "gradebook.csv", *(out / rel for rel in pages)]
     return GradeReport(book, out, round(time.monotonic() - started, 2), written)
