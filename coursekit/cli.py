@@ -122,11 +122,22 @@ def _add_grading_parsers(sub) -> None:
     build.add_argument("--check", action="store_true", help="write nothing; exit 1 if an exercise is stale")
 
 
-def _grade(args) -> int:
+def _parameters(args) -> dict[str, object]:
+    """The ``-p NAME VALUE`` pairs of ``run`` and ``grade``, values read as YAML scalars; a name twice is an error."""
     from coursekit.course import parse_value
+
+    parameters: dict[str, object] = {}
+    for name, value in args.parameters:
+        if name in parameters:
+            raise DataError(f"parameter {name!r} given twice with -p")
+        parameters[name] = parse_value(value)
+    return parameters
+
+
+def _grade(args) -> int:
     from coursekit.grading.grader import grade
 
-    params = {name: parse_value(value) for name, value in args.parameters}
+    params = _parameters(args)
 
     def progress(path, run) -> None:
         state = "killed at the time limit" if run["killed"] else "done"
@@ -163,13 +174,9 @@ def _exercises(args) -> int:
 
 def _run(args) -> int:
     """``coursekit run``: 0 when every notebook ran, 1 when one failed (DataError: 2, from main)."""
-    from coursekit.course import NOTEBOOKS, parse_value, run_course
+    from coursekit.course import NOTEBOOKS, run_course
 
-    parameters: dict[str, object] = {}
-    for name, value in args.parameters:
-        if name in parameters:
-            raise DataError(f"parameter {name!r} given twice with -p")
-        parameters[name] = parse_value(value)
+    parameters = _parameters(args)
     try:
         results = run_course(args.notebooks if args.notebooks is not None else NOTEBOOKS, args.out,
                              parameters, args.case, only=args.only, timeout=args.timeout,
