@@ -240,13 +240,14 @@ def _ticks(ax: Axes, axis: str, labels: Sequence, *, rotate: bool | None = None,
         ax.set_yticks(positions, labels, rotation=0, va="center", **kwargs)
 
 
-def _heatmap(ax: Axes, values: np.ndarray, texts: np.ndarray, *, colorbar: bool,
-             colorbar_label: str, **kwargs) -> None:
-    """``sns.heatmap`` of ``values`` annotated with ``texts`` (NaN cells masked and left blank).
+def _heatmap(ax: Axes, values: np.ndarray, texts: np.ndarray, *, xlabels: Sequence, ylabels: Sequence,
+             colorbar: bool, colorbar_label: str, rotate_x: bool | None = None, **kwargs) -> None:
+    """``sns.heatmap`` of ``values`` annotated with ``texts`` (NaN cells masked and left blank),
+    with ``xlabels`` / ``ylabels`` at the cell centres.
 
-    Tick labels are switched off here and set afterwards with :func:`_ticks`: seaborn renders
-    the figure once inside ``heatmap`` (to check label overlap), and tier names in Chinese must
-    not be rendered before they have the CJK font.
+    seaborn's own tick labels are switched off and the labels set afterwards with :func:`_ticks`:
+    seaborn renders the figure once inside ``heatmap`` (to check label overlap), and tier names in
+    Chinese must not be rendered before they have the CJK font.
     """
     bar_kws = {"shrink": 0.85, "label": colorbar_label}
     bar_kws.update(kwargs.pop("cbar_kws", {}))
@@ -254,6 +255,8 @@ def _heatmap(ax: Axes, values: np.ndarray, texts: np.ndarray, *, colorbar: bool,
                 linewidths=0.5, linecolor="white", cbar=colorbar, cbar_kws=bar_kws,
                 xticklabels=False, yticklabels=False, **kwargs)
     ax.grid(False)
+    _ticks(ax, "x", xlabels, rotate=rotate_x, offset=0.5)
+    _ticks(ax, "y", ylabels, offset=0.5)
 
 
 def _scheme_order(frame: pd.DataFrame, tiers: pd.Series, scheme) -> list:
@@ -460,10 +463,8 @@ def rfm_heatmap(rfm: pd.DataFrame, ax: Axes | None = None, *, value: str = "mone
     with _theme(grid=False):
         ax = _axes(ax, (6.5, 5.5))
         cmap = sns.color_palette(_MONEY, as_cmap=True).with_extremes(bad=_EMPTY)
-        _heatmap(ax, numbers, texts, colorbar=colorbar, colorbar_label=label, cmap=cmap,
-                 square=True)
-        _ticks(ax, "x", [str(f) for f in grid.columns], rotate=False, offset=0.5)
-        _ticks(ax, "y", [str(r) for r in grid.index], offset=0.5)
+        _heatmap(ax, numbers, texts, xlabels=grid.columns, ylabels=grid.index, rotate_x=False,
+                 colorbar=colorbar, colorbar_label=label, cmap=cmap, square=True)
         ax.set_xlabel(f"F score (frequency, 1 = fewest orders … {bins} = most)")
         ax.set_ylabel(f"R score (recency, {bins} = most recent)")
         ax.set_title(_bi(f"{what} by R and F score", "RFM热力图"))
@@ -807,7 +808,7 @@ def migration_heatmap(counts_or_shares, ax: Axes | None = None, *, colorbar: boo
     with _theme(grid=False):
         ax = _axes(ax, (max(6.0, 0.9 * shares.shape[1] + 3),
                         max(4.5, 0.7 * shares.shape[0] + 2)))
-        _heatmap(ax, values, texts, colorbar=colorbar,
+        _heatmap(ax, values, texts, xlabels=shares.columns, ylabels=rows, colorbar=colorbar,
                  colorbar_label="share of the tier's customers before (%)", cmap=_SHARES,
                  vmin=0, vmax=1, cbar_kws={"format": PercentFormatter(xmax=1, decimals=0)})
         for i, before in enumerate(shares.index):
@@ -815,8 +816,6 @@ def migration_heatmap(counts_or_shares, ax: Axes | None = None, *, colorbar: boo
                 if before == after:
                     ax.add_patch(Rectangle((j, i), 1, 1, fill=False, edgecolor=outline,
                                            linewidth=2.5, clip_on=False))
-        _ticks(ax, "x", shares.columns, offset=0.5)
-        _ticks(ax, "y", rows, offset=0.5)
         ax.set_xlabel("Tier after (later snapshot)")
         ax.set_ylabel("Tier before (earlier snapshot)")
         ax.set_title(_bi("Tier migration, share of row (%)", "客户层级迁移"))
@@ -905,11 +904,10 @@ def cluster_profiles(features: pd.DataFrame, labels, ax: Axes | None = None, *,
     with _theme(grid=False):
         ax = _axes(ax, (max(6.0, 0.9 * matrix.shape[1] + 3),
                         max(4.0, 0.6 * matrix.shape[0] + 2)))
-        _heatmap(ax, matrix, texts, colorbar=colorbar,
+        _heatmap(ax, matrix, texts, xlabels=profile.columns,
+                 ylabels=[f"cluster {c} (n={int(n):,})" for c, n in sizes.items()], colorbar=colorbar,
                  colorbar_label="mean z-score (SD from average)", cmap=_DIVERGING,
                  vmin=-limit, vmax=limit)  # symmetric: 0 is the middle colour
-        _ticks(ax, "x", [str(c) for c in profile.columns], offset=0.5)
-        _ticks(ax, "y", [f"cluster {c} (n={int(n):,})" for c, n in sizes.items()], offset=0.5)
         ax.set_xlabel("Feature")
         ax.set_ylabel("Cluster (customers)")
         ax.set_title(_bi("Cluster profiles: mean z-score", "聚类画像"))

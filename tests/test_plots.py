@@ -619,6 +619,12 @@ def _segment(container) -> np.ndarray:
 
 
 class TestUpliftPlot:
+    def test_axis_label_says_which_estimate(self):
+        rel = plots.uplift_plot({"uplift": 0.1, "ci_low": -0.05, "ci_high": 0.25})
+        assert rel.get_xlabel().startswith("Relative uplift = treatment ÷ control − 1")
+        diff = plots.uplift_plot({"diff": 3.0, "ci_low": 1.0, "ci_high": 5.0}, percent=False)
+        assert diff.get_xlabel() == "Difference, treatment − control (units of the outcome), with confidence interval"
+
     def test_error_bar_spans_the_interval(self):
         ax = plots.uplift_plot({"diff": 0.04, "ci_low": -0.02, "ci_high": 0.1})
         (container,) = ax.containers
@@ -723,13 +729,3 @@ class TestChineseFont:
     def test_unknown_requested_font(self, monkeypatch):
         monkeypatch.setenv("COURSEKIT_CJK_FONT", "No Such Font 123")
         assert plots.cjk_font() is None
-
-
-def test_uplift_axis_label_says_which_estimate():
-    import matplotlib.pyplot as plt
-
-    rel = plots.uplift_plot({"uplift": 0.1, "ci_low": -0.05, "ci_high": 0.25})
-    assert rel.get_xlabel().startswith("Relative uplift = treatment ÷ control − 1")
-    diff = plots.uplift_plot({"diff": 3.0, "ci_low": 1.0, "ci_high": 5.0}, percent=False)
-    assert diff.get_xlabel() == "Difference, treatment − control (units of the outcome), with confidence interval"
-    plt.close("all")
