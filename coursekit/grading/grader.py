@@ -51,7 +51,7 @@ import pandas as pd
 from coursekit._errors import DataError
 from coursekit.course import _OutputFolder, _sha256
 from coursekit.grading.core import exercise_set, run_checks
-from coursekit.grading.source import ROOT, Question, questions
+from coursekit.grading.source import ROOT, Question, cell_source, questions
 
 __all__ = ["GradeReport", "STATUSES", "grade", "load_answers", "trainee_name"]
 
@@ -105,8 +105,7 @@ def trainee_name(path: Path) -> str:
         nb = json.loads(path.read_text("utf-8"))
         for cell in nb.get("cells", []):
             if cell.get("cell_type") == "code":
-                src = cell.get("source", "")
-                match = _NAME.search("".join(src) if isinstance(src, list) else src)
+                match = _NAME.search(cell_source(cell))
                 if match and match["name"].strip():
                     return match["name"].strip()
         meta = nb.get("metadata", {}).get("coursekit", {})
@@ -226,8 +225,7 @@ def _run_one(submission: Path, workdir: Path, parameters: dict, answers: list[st
 def _cells_of(path: Path) -> list[str]:
     try:
         nb = json.loads(path.read_text("utf-8"))
-        return ["".join(c.get("source", "")) if isinstance(c.get("source", ""), list) else c.get("source", "")
-                for c in nb.get("cells", [])]
+        return [cell_source(c) for c in nb.get("cells", [])]
     except (OSError, ValueError, AttributeError, TypeError):
         return []
 

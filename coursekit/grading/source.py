@@ -28,7 +28,7 @@ from pathlib import Path
 
 from coursekit._errors import DataError
 
-__all__ = ["Question", "build_exercises", "make_exercise", "questions", "ROOT"]
+__all__ = ["Question", "ROOT", "build_exercises", "cell_source", "make_exercise", "questions"]
 
 ROOT = Path(__file__).resolve().parents[2]
 """The repository: ``solutions/`` and ``exercises/`` live here."""
@@ -50,7 +50,8 @@ class Question:
     cell: int
 
 
-def _source(cell) -> str:
+def cell_source(cell) -> str:
+    """A cell's source as one string (notebook files store it as a string or a list of lines)."""
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else src
 
@@ -61,7 +62,7 @@ def questions(nb, *, where: str = "notebook") -> list[Question]:
     for k, cell in enumerate(nb["cells"]):
         if cell["cell_type"] != "code":
             continue
-        for line in _source(cell).splitlines():
+        for line in cell_source(cell).splitlines():
             if line.lstrip().startswith("# QUESTION"):
                 match = QUESTION.match(line.strip())
                 if not match:
@@ -120,13 +121,13 @@ def make_exercise(solution, name: str):
         cell_where = f"{where}, cell {k}"
         if cell["cell_type"] == "code":
             q = qs.get(k)
-            cell["source"] = _strip_code(_source(cell), q.answer if q else None, cell_where)
+            cell["source"] = _strip_code(cell_source(cell), q.answer if q else None, cell_where)
             cell["outputs"] = []
             cell["execution_count"] = None
             if q:
                 cell.setdefault("metadata", {})["coursekit"] = {"question": q.id}
         elif cell["cell_type"] == "markdown":
-            cell["source"] = _strip_markdown(_source(cell), cell_where)
+            cell["source"] = _strip_markdown(cell_source(cell), cell_where)
         cell.get("metadata", {}).pop("execution", None)
         cell.get("metadata", {}).pop("papermill", None)
     meta = nb.setdefault("metadata", {})
