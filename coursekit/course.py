@@ -38,7 +38,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -297,9 +297,12 @@ class _OutputFolder:
                                 f"overwrites your files: move them away or choose another --out")
             for rel in present:
                 (root / rel).unlink()
-            static = root / "static"
-            if static.is_dir() and not static.is_symlink() and not any(static.iterdir()):
-                static.rmdir()
+            # the folders those files were in (static/, reveal/dist/, ...), deepest first, when now empty
+            folders = {parent for rel in present for parent in Path(rel).parents if parent != Path(".")}
+            for rel in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+                folder = root / rel
+                if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+                    folder.rmdir()
         self.files = {}
         self.save()
 
@@ -327,19 +330,31 @@ class _OutputFolder:
                 self.files.pop(rel, None)
         self.save()
 
-    def copy_static(self) -> None:
-        sources = sorted(p for p in STATIC.iterdir() if p.is_file() and not p.name.startswith("."))
-        needed = {Path(rel).name for rel in (_REQUIRE_JS, _WIDGET_RENDERER, _MATHJAX)}
-        missing = needed - {p.name for p in sources}
+    def copy_tree(self, source: Path, prefix: str, *, required: Iterable[str], hint: str,
+                  recursive: bool = False) -> None:
+        """Copy the files of ``source`` (its subfolders too with ``recursive``; no hidden files) to ``root/prefix``.
+
+        Refuses (:class:`~coursekit.DataError`, ending with ``hint``) when one of ``required``, paths
+        relative to ``source``, is not there.
+        """
+        found = source.rglob("*") if recursive else source.iterdir()
+        sources = sorted(p for p in found if p.is_file() and not p.name.startswith("."))
+        present = {p.relative_to(source).as_posix() for p in sources}
+        missing = sorted(set(required) - present)
         if missing:
-            raise DataError(f"the vendored scripts {sorted(missing)} are missing from {STATIC}; "
-                            f"reinstall coursekit (or run with --no-html)")
-        rels = [f"static/{p.name}" for p in sources]
+            raise DataError(f"the vendored scripts {missing} are missing from {source}; {hint}")
+        rels = [f"{prefix}/{p.relative_to(source).as_posix()}" for p in sources]
         self.expect(*rels)
-        (self.root / "static").mkdir(exist_ok=True)
-        for source, rel in zip(sources, rels):
-            shutil.copyfile(source, self.root / rel)
+        for path, rel in zip(sources, rels):
+            target = self.root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
         self.written(*rels)
+
+    def copy_static(self, hint: str = "reinstall coursekit (or run with --no-html)") -> None:
+        """Copy require.js, the widget renderer and MathJax (``coursekit/static``) to ``root/static``."""
+        self.copy_tree(STATIC, "static", hint=hint,
+                       required=[Path(rel).name for rel in (_REQUIRE_JS, _WIDGET_RENDERER, _MATHJAX)])
 
 
 # --- notebooks and parameters -------------------------------------------------------------------
@@ -415,20 +430,20 @@ def _failure(error: CellError) -> str:
     return f"at {error}" if error.cell is not None else f"({error})"
 
 
-def _first_line(source: str) -> str:
+def _first_line(source: str, limit: int | None = 72) -> str:
+    """The first non-blank line, stripped; longer than ``limit`` (``None``: no limit), cut with ``...``."""
     line = next((l.strip() for l in source.splitlines() if l.strip()), "")
-    return line if len(line) <= 72 else line[:69] + "..."
+    return line if limit is None or len(line) <= limit else line[:limit - 3] + "..."
 
 
 def _first_text_line(text: str, limit: int = 200) -> str:
     from papermill.exceptions import strip_color
 
-    line = next((l.strip() for l in strip_color(str(text)).splitlines() if l.strip()), "")
-    return line if len(line) <= limit else line[:limit - 3] + "..."
+    return _first_line(strip_color(str(text)), limit)
 
 
 def _tags(cell) -> set[str]:
-    return set(cell.get("metadata", {}).get("tags", []))
+    return set((cell.get("metadata") or {}).get("tags") or [])
 
 
 def _source_position(source_cells, run_cells, k: int) -> int:
@@ -536,34 +551,47 @@ def _execute(source: Path, target: Path, parameters: Mapping[str, object], *, cw
 # --- HTML ---------------------------------------------------------------------------------------
 
 
-def _exporter():
+def _offline(template_name: str, template: str) -> dict[str, object]:
+    """nbconvert exporter settings for a page that loads nothing from the internet.
+
+    The page uses ``template`` (registered as ``template_name``), embeds its images, and takes
+    require.js, the widget renderer and MathJax from ``static/`` (:meth:`_OutputFolder.copy_static`);
+    mermaid and jQuery, which it would fetch from a CDN, are left out.
+    """
     from jinja2 import DictLoader
+
+    return {
+        "extra_loaders": [DictLoader({template_name: template})],
+        "template_file": template_name,
+        "embed_images": True,
+        "require_js_url": _REQUIRE_JS,
+        "widget_renderer_url": _WIDGET_RENDERER,
+        "mathjax_url": _MATHJAX,
+        "jupyter_widgets_base_url": "static/",
+        "mermaid_js_url": "",
+        "mermaid_layout_elk_js_url": "",
+        "jquery_url": "",
+    }
+
+
+def _exporter():
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(
-        template_name="lab",
-        extra_loaders=[DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
-        template_file=_TEMPLATE_NAME,
-        embed_images=True,
-        require_js_url=_REQUIRE_JS,
-        widget_renderer_url=_WIDGET_RENDERER,
-        mathjax_url=_MATHJAX,
-        jupyter_widgets_base_url="static/",
-        mermaid_js_url="",
-        mermaid_layout_elk_js_url="",
-        jquery_url="",
-    )
+    return HTMLExporter(template_name="lab", **_offline(_TEMPLATE_NAME, _TEMPLATE))
 
 
-def _export_html(exporter, executed: Path, target: Path, *, notebooks_dir: Path) -> list[str]:
-    """Write ``target`` from the executed notebook; the external addresses it still loads."""
-    import nbformat
-
-    book = nbformat.read(executed, as_version=4)
+def _export(exporter, book, stem: str, target: Path, *, notebooks_dir: Path) -> list[str]:
+    """Write ``target`` from the notebook node ``book``; the external addresses the page still loads."""
     body, _ = exporter.from_notebook_node(
-        book, resources={"metadata": {"name": executed.stem, "path": str(notebooks_dir)}})
+        book, resources={"metadata": {"name": stem, "path": str(notebooks_dir)}})
     target.write_text(body, encoding="utf-8")
     return external_references(body)
+
+
+def _loads_warning(page: str, loads: Sequence[str]) -> str:
+    """The line a run or ``coursekit slides`` prints for a page that loads ``loads`` from the internet."""
+    return (f"warning: {page} loads {_listing(loads, 3)} from the internet "
+            f"(an address written in the notebook itself)")
 
 
 _INDEX_STYLE = """
@@ -720,6 +748,7 @@ def run_course(
         folder.copy_static()
         exporter = _exporter()
 
+    import nbformat
     from tqdm.auto import tqdm
 
     bar = tqdm(total=len(books), unit="notebook", file=sys.stderr, leave=False,
@@ -745,7 +774,8 @@ def run_course(
                 html_path, loads = None, []
                 if exporter is not None and (out / ipynb).is_file():
                     try:
-                        loads = _export_html(exporter, out / ipynb, out / page, notebooks_dir=notebooks_dir)
+                        loads = _export(exporter, nbformat.read(out / ipynb, as_version=4), book.stem,
+                                        out / page, notebooks_dir=notebooks_dir)
                         html_path = out / page
                     except Exception as exc:
                         error = error or CellError("HTML export failed", f"{type(exc).__name__}: {exc}")
@@ -757,8 +787,7 @@ def run_course(
                 line = f"{counter} {book.name} … {seconds:.1f} s"
                 emit(line if error is None else f"{line} FAILED {_failure(error)}")
                 if loads:
-                    emit(f"warning: {page} loads {_listing(loads, 3)} from the internet "
-                         f"(an address written in the notebook itself)")
+                    emit(_loads_warning(page, loads))
                 bar.update(1)
     finally:
         bar.close()

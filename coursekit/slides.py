@@ -33,23 +33,24 @@ from __future__ import annotations
 import copy
 import html
 import re
-import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from coursekit._errors import DataError
 from coursekit.course import (
     _INJECTED_TAG,
-    _MATHJAX,
     _MATHJAX_HEAD,
     _PAPERMILL_ERROR_TAG,
-    _REQUIRE_JS,
-    _WIDGET_RENDERER,
     MARKER,
     NOTEBOOKS,
     STATIC,
     _OutputFolder,
+    _export,
+    _first_line,
+    _loads_warning,
+    _offline,
     _select,
+    _tags,
 )
 
 __all__ = ["SLIDES_MARKER", "default_source", "slide_types", "write_slides"]
@@ -61,6 +62,7 @@ REVEAL = STATIC / "reveal"
 """The vendored reveal.js files, copied to ``out_dir/reveal/``."""
 
 _REVEAL_PREFIX = "reveal"
+_REINSTALL = "reinstall coursekit (the decks need them to work offline)"
 _SKIP_TAGS = {"parameters", _INJECTED_TAG, _PAPERMILL_ERROR_TAG}
 _HEADING = re.compile(r"#{1,6}(\s|$)")
 _NOTEBOOK_LINK = re.compile(r"\]\(\s*(?P<target>[^()\s:#]+)\.ipynb(?P<anchor>#[^()\s]*)?\s*\)")
@@ -131,10 +133,6 @@ def default_source(cwd: str | Path = ".") -> Path:
     return NOTEBOOKS
 
 
-def _first_line(source: str) -> str:
-    return next((line.strip() for line in source.splitlines() if line.strip()), "")
-
-
 def slide_types(cells: Iterable[dict]) -> list[str]:
     """The reveal.js slide type of each cell: ``"slide"``, ``"-"`` (same slide) or ``"skip"``.
 
@@ -158,10 +156,10 @@ def slide_types(cells: Iterable[dict]) -> list[str]:
         explicit = (metadata.get("slideshow") or {}).get("slide_type")
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else source
-        first = _first_line(source)
+        first = _first_line(source, limit=None)
         if explicit:
             types.append(explicit)
-        elif set(metadata.get("tags", [])) & _SKIP_TAGS or (
+        elif _tags(cell) & _SKIP_TAGS or (
                 cell.get("cell_type") == "code" and "just run this cell" in first.lower()):
             types.append("skip")
         elif cell.get("cell_type") == "markdown" and _HEADING.match(first):
@@ -195,44 +193,21 @@ def _prepare(book, decks: set[str]):
 
 
 def _exporter():
-    from jinja2 import DictLoader
     from nbconvert import SlidesExporter
 
     return SlidesExporter(
-        extra_loaders=[DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
-        template_file=_TEMPLATE_NAME,
-        embed_images=True,
+        **_offline(_TEMPLATE_NAME, _TEMPLATE),
         reveal_url_prefix=_REVEAL_PREFIX,
         reveal_theme="white",
         reveal_number="c/t",
-        require_js_url=_REQUIRE_JS,
-        widget_renderer_url=_WIDGET_RENDERER,
-        mathjax_url=_MATHJAX,
-        jupyter_widgets_base_url="static/",
-        mermaid_js_url="",
-        mermaid_layout_elk_js_url="",
-        jquery_url="",
         font_awesome_url="",
     )
-
-
-def _copy_reveal(folder: _OutputFolder) -> None:
-    sources = sorted(p for p in REVEAL.rglob("*") if p.is_file() and not p.name.startswith("."))
-    if not (REVEAL / "dist" / "reveal.js").is_file():
-        raise DataError(f"the vendored reveal.js is missing from {REVEAL}; reinstall coursekit")
-    rels = [f"{_REVEAL_PREFIX}/{p.relative_to(REVEAL).as_posix()}" for p in sources]
-    folder.expect(*rels)
-    for source, rel in zip(sources, rels):
-        target = folder.root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-    folder.written(*rels)
 
 
 def _title(book, fallback: str) -> str:
     for cell in book.cells:
         if cell.cell_type == "markdown":
-            first = _first_line(cell.source)
+            first = _first_line(cell.source, limit=None)
             if _HEADING.match(first):
                 return first.lstrip("#").strip()
     return fallback
@@ -285,7 +260,8 @@ def write_slides(
     only : str, optional
         Only notebooks whose file name matches: a glob (``"0[12]_*"``) or a substring (``"03"``).
     log : callable, optional
-        Called with one line per deck written.
+        Called with one line per deck written, and a warning line for a deck that still loads
+        something from the internet (an address written in the notebook itself).
 
     Returns
     -------
@@ -313,8 +289,8 @@ def write_slides(
 
     folder = _SlidesFolder(out)
     folder.claim()
-    folder.copy_static()
-    _copy_reveal(folder)
+    folder.copy_static(hint=_REINSTALL)
+    folder.copy_tree(REVEAL, _REVEAL_PREFIX, recursive=True, required=["dist/reveal.js"], hint=_REINSTALL)
     exporter = _exporter()
     written: list[Path] = []
     listing: list[tuple[str, str, int]] = []
@@ -324,16 +300,16 @@ def write_slides(
         name = f"{book_path.stem}.slides.html"
         folder.expect(name)
         try:
-            body, _ = exporter.from_notebook_node(
-                prepared, resources={"metadata": {"name": book_path.stem, "path": str(source)}})
+            loads = _export(exporter, prepared, book_path.stem, out / name, notebooks_dir=source)
         except ValueError as exc:  # e.g. every cell skipped
             raise DataError(f"{book_path.name}: cannot make slides ({exc})") from None
-        (out / name).write_text(body, encoding="utf-8")
         folder.written(name)
         count = _count(slide_types(prepared.cells))
         listing.append((name, _title(book, book_path.stem), count))
         written.append(out / name)
         say(f"{name}: {count} slide{'' if count == 1 else 's'}")
+        if loads:
+            say(_loads_warning(name, loads))
     folder.expect("index.html")
     (out / "index.html").write_text(_index_page(listing, source), encoding="utf-8")
     folder.written("index.html")

@@ -8,17 +8,16 @@ in its second cell; ``03_widgets`` declares ``start`` and shows an ``IntSlider(v
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
 import subprocess
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
 import pytest
+from _helpers import _Loads, _tree_hash
 
 from coursekit import DataError
 from coursekit.cli import main
@@ -26,11 +25,6 @@ from coursekit.course import MARKER, CellError, external_references, parse_value
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
 NAMES = ["01_params", "02_fails", "03_widgets"]
-
-
-def _tree_hash(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _coursekit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -47,24 +41,6 @@ def _stdout_of(notebook: nbformat.NotebookNode) -> str:
 def _injected(notebook: nbformat.NotebookNode) -> str | None:
     cells = [c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", [])]
     return cells[0].source if cells else None
-
-
-class _Loads(HTMLParser):
-    """Every src/href of script, link and img tags, and every <a href>."""
-
-    def __init__(self):
-        super().__init__()
-        self.loads: list[str] = []
-        self.anchors: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag in ("script", "img") and attrs.get("src"):
-            self.loads.append(attrs["src"])
-        elif tag == "link" and attrs.get("href"):
-            self.loads.append(attrs["href"])
-        elif tag == "a" and attrs.get("href"):
-            self.anchors.append(attrs["href"])
 
 
 def _parse(page: Path) -> _Loads:

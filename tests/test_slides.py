@@ -11,11 +11,11 @@ import hashlib
 import json
 import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
 import pytest
+from _helpers import _Loads, _tree_hash
 
 from coursekit import DataError
 from coursekit.cli import main
@@ -25,27 +25,6 @@ from coursekit.slides import REVEAL, SLIDES_MARKER, default_source, slide_types,
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 LESSONS = sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-
-
-def _tree_hash(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-class _Loads(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.loads: list[str] = []
-        self.anchors: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag in ("script", "img") and attrs.get("src"):
-            self.loads.append(attrs["src"])
-        elif tag == "link" and attrs.get("href"):
-            self.loads.append(attrs["href"])
-        elif tag == "a" and attrs.get("href"):
-            self.anchors.append(attrs["href"])
 
 
 @pytest.fixture(scope="module")
