@@ -150,6 +150,7 @@ def concentration(values, top: float = 0.2) -> float:
     numbers = _as_values(values)
     top = _check_fraction(top, name="top")
     ordered = np.sort(numbers.to_numpy())[::-1]
+    ordered = ordered / ordered[0]  # in units of the largest value: tiny values cannot underflow to 0
     n = len(ordered)
     k = top * n
     if abs(k - round(k)) < 1e-9:  # 0.2 * 15 = 3.0000000000000004 must count as 3 customers

@@ -93,6 +93,11 @@ class TestConcentration:
         assert share_low <= share_high + 1e-12
         assert low - 1e-9 <= share_low <= 1 + 1e-12
 
+    def test_tiny_values_do_not_underflow(self):
+        # found by hypothesis: 0.2 × 5e-324 underflowed to 0 and the share came out 0, below `top`
+        assert concentration([5e-324]) == 0.2
+        assert concentration([5e-324, 5e-324, 0.0, 0.0, 0.0]) == 0.5
+
     @pytest.mark.parametrize("top", [0, -0.1, 1.5, float("nan"), "0.2", True],
                              ids=["zero", "negative", "above-one", "nan", "text", "bool"])
     def test_bad_top(self, top):
