@@ -5,24 +5,21 @@ from __future__ import annotations
 
 import re
 import warnings
+from functools import partial
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 
 import coursekit as ck
 from coursekit.grading.core import run_checks, exercise_set
-from coursekit.grading.source import questions
+
+from _exercise_helpers import context, message
 
 ROOT = Path(__file__).resolve().parents[1]
 EX = exercise_set("02_value")
 TIERS = ck.load_scheme("value4").tiers
-
-
-def _context(**given):
-    params = EX.parameters(given)
-    return params, EX.load(params)
+_context = partial(context, EX)
 
 
 def _solution(params, ctx) -> dict:
@@ -60,9 +57,7 @@ def shipped():
 
 
 def _message(ctx, question, answer, *, hidden=False) -> str:
-    result = run_checks(EX, question, answer, ctx, hidden=hidden)
-    assert not result.ok, f"{question}: a wrong answer passed"
-    return result.message
+    return message(EX, question, answer, ctx, hidden=hidden)
 
 
 # --- (a) the solution passes every check, public and hidden --------------------------------------
@@ -289,34 +284,3 @@ def test_clv_parameters_drive_the_checks(small):
     params, ctx, answers = small
     _, other = _context(size=200, seed=3, retention=0.9)
     assert not run_checks(EX, "q2_3", answers["q2_3"], other).ok
-
-
-# --- the set and its solution notebook agree -------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def notebook():
-    return nbformat.read(ROOT / "solutions" / "02_value.ipynb", as_version=4)
-
-
-def test_defaults_are_the_parameters_cell(notebook):
-    cell = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
-    names: dict = {}
-    exec(cell.source, {}, names)
-    assert names == EX.defaults
-
-
-def test_questions_match_the_checks(notebook):
-    found = questions(notebook)
-    assert [q.id for q in found] == sorted(EX.checks)
-    assert all(1 <= q.points <= 3 for q in found)
-    for q in found:
-        checks = EX.checks[q.id]
-        assert any(c.hidden for c in checks) and any(not c.hidden for c in checks), q.id
-        assert all(c.hint for c in checks), q.id
-
-
-def test_every_check_cell_of_the_executed_solution_passed(notebook):
-    outputs = [o for c in notebook.cells if c.cell_type == "code" and c.source.startswith("check(")
-               for o in c.outputs]
-    assert len(outputs) == len(EX.checks)
-    assert all(o["data"]["text/plain"].startswith("✅") for o in outputs)

@@ -3,9 +3,8 @@ and the parameters drive the expected answers."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from functools import partial
 
-import nbformat
 import pandas as pd
 import pytest
 
@@ -14,7 +13,8 @@ from coursekit import strategy
 from coursekit.grading.core import Exercise, exercise_set, run_checks
 from coursekit.grading.sets.bank import aum_scheme, chase_tiers
 
-ROOT = Path(__file__).resolve().parents[1]
+from _exercise_helpers import message
+
 PARAMS = {"data_dir": None, "size": 200, "seed": 3}
 EX = exercise_set("04_bank")
 
@@ -80,10 +80,7 @@ class TestSolutionPasses:
         assert run_checks(EX, "q4_3", solution["q4_3"].to_frame("tier").reset_index(), ctx).ok
 
 
-def _failing(question, answer, ctx):
-    result = run_checks(EX, question, answer, ctx, hidden=True)
-    assert not result.ok
-    return result.message
+_failing = partial(message, EX)
 
 
 class TestTypicalMistakes:
@@ -201,10 +198,3 @@ class TestParametersDriveTheChecks:
         low = Exercise("04_bank", **PARAMS, aum_wealth=200000).ctx["aum_sizes"]
         default = Exercise("04_bank", **PARAMS).ctx["aum_sizes"]
         assert low["wealth"] > default["wealth"]
-
-    def test_defaults_are_the_notebook_parameters(self):
-        nb = nbformat.read(ROOT / "solutions" / "04_bank.ipynb", as_version=4)
-        cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-        found: dict = {}
-        exec(cell.source, {}, found)
-        assert found == EX.defaults

@@ -4,9 +4,8 @@ and the parameters drive the expected answers."""
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
+from functools import partial
 
-import nbformat
 import pandas as pd
 import pytest
 
@@ -14,7 +13,8 @@ import coursekit as ck
 from coursekit.grading.core import Exercise, exercise_set, run_checks
 from coursekit.strategy import campaign_outcomes, uplift
 
-ROOT = Path(__file__).resolve().parents[1]
+from _exercise_helpers import message
+
 PARAMS = {"data_dir": None, "size": 200, "seed": 3}
 EX = exercise_set("05_retail")
 
@@ -71,10 +71,7 @@ class TestSolutionPasses:
         assert run_checks(EX, "q5_1", ck.tier_summary(work["tiered"], "value4"), ctx).ok
 
 
-def _failing(question, answer, ctx):
-    result = run_checks(EX, question, answer, ctx, hidden=True)
-    assert not result.ok
-    return result.message
+_failing = partial(message, EX)
 
 
 class TestTypicalMistakes:
@@ -207,10 +204,3 @@ class TestParametersDriveTheChecks:
         strong = Exercise("05_retail", **big, campaign_effect=1.0).ctx["uplift"]["relative_uplift"]
         none = Exercise("05_retail", **big, campaign_effect=0.0).ctx["uplift"]["relative_uplift"]
         assert strong > none
-
-    def test_defaults_are_the_notebook_parameters(self):
-        nb = nbformat.read(ROOT / "solutions" / "05_retail.ipynb", as_version=4)
-        cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-        found: dict = {}
-        exec(cell.source, {}, found)
-        assert found == EX.defaults

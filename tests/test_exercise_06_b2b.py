@@ -3,9 +3,8 @@ specific feedback, and the parameters drive the expected answers."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from functools import partial
 
-import nbformat
 import pandas as pd
 import pytest
 
@@ -13,7 +12,8 @@ import coursekit as ck
 from coursekit import strategy
 from coursekit.grading.core import Exercise, exercise_set, run_checks
 
-ROOT = Path(__file__).resolve().parents[1]
+from _exercise_helpers import message
+
 PARAMS = {"data_dir": None, "size": 200, "seed": 3}
 EX = exercise_set("06_b2b")
 QUESTIONS = ["q6_1", "q6_2", "q6_3", "q6_4", "q6_5"]
@@ -91,10 +91,7 @@ class TestSolutionPasses:
         assert run_checks(EX, "q6_5", pd.Series(solution["q6_5"], dtype=object), ctx, hidden=True).ok
 
 
-def _failing(question, answer, ctx):
-    result = run_checks(EX, question, answer, ctx, hidden=True)
-    assert not result.ok
-    return result.message
+_failing = partial(message, EX)
 
 
 class TestTypicalMistakes:
@@ -220,10 +217,3 @@ class TestParametersDriveTheChecks:
         assert Exercise("06_b2b", **PARAMS, case="b2b-manufacturer").ctx["contact"]["orphaned"].sum() > 0
         assert Exercise("06_b2b", **PARAMS, growth=0.2).ctx["plan"]["A"] > base["plan"]["A"]
         assert not Exercise("06_b2b", **PARAMS, plan_month="2024-07").ctx["plan"].equals(base["plan"])
-
-    def test_defaults_are_the_notebook_parameters(self):
-        nb = nbformat.read(ROOT / "solutions" / "06_b2b.ipynb", as_version=4)
-        cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-        found: dict = {}
-        exec(cell.source, {}, found)
-        assert found == EX.defaults

@@ -2,7 +2,9 @@
 
 - the committed exercise notebooks are exactly what `coursekit exercises build` generates;
 - same question ids (and points, answer variables) in solution, exercise and the set's checks;
+  every question has a public check and (but for a few of 01_rfm's) a hidden one, every check a hint;
 - the parameters cell of each solution equals the exercise set's defaults;
+- every check cell of the executed solution notebook shows ✅;
 - exercise notebooks hold no outputs and no solution code;
 - every solution passes every check (hidden ones included) when graded by `coursekit grade`,
   on another dataset size and seed than the default, so the checks follow the parameters.
@@ -29,14 +31,21 @@ from coursekit.grading.source import (
 
 SOLUTIONS = sorted((ROOT / "solutions").glob("[!_.]*.ipynb"))
 NAMES = [p.stem for p in SOLUTIONS]
+# questions the grader checks with public checks only (the first exercise's counts and shares)
+PUBLIC_ONLY = {"01_rfm": {"q1_2", "q1_3"}}
 
 
 def _nb(path: Path) -> dict:
     return json.loads(path.read_text("utf-8"))
 
 
+def _text(value) -> str:
+    """A notebook string as stored: one string, or a list of lines."""
+    return "".join(value) if isinstance(value, list) else value
+
+
 def _src(cell) -> str:
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    return _text(cell["source"])
 
 
 def test_every_module_1_to_6_and_the_clv_track_have_an_exercise():
@@ -55,7 +64,12 @@ def test_question_ids_agree(name):
     ex = questions(ex_nb)
     assert [(q.id, q.points, q.answer) for q in sol] == [(q.id, q.points, q.answer) for q in ex]
     assert len(sol) >= 3
-    assert sorted(q.id for q in sol) == sorted(exercise_set(name).checks)
+    checks = exercise_set(name).checks
+    assert [q.id for q in sol] == sorted(checks)  # in the notebook in the order of their ids
+    assert all(1 <= q.points <= 3 for q in sol)
+    for q in sol:
+        assert any(not c.hidden for c in checks[q.id]) and all(c.hint for c in checks[q.id]), q.id
+    assert {q.id for q in sol if not any(c.hidden for c in checks[q.id])} == PUBLIC_ONLY.get(name, set())
     meta = ex_nb["metadata"]["coursekit"]
     assert meta["exercise"] == name and sorted(meta["questions"]) == sorted(q.id for q in sol)
     # every answer cell is followed by a check cell for the same question
@@ -76,6 +90,14 @@ def test_parameters_cell_matches_the_exercise_defaults(name):
     assert declared == exercise_set(name).defaults
     for line in _src(cell).splitlines():
         assert "=" not in line.partition("#")[2], f"{name}: '=' in a parameters comment confuses papermill"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_check_cell_of_the_executed_solution_passed(name):
+    cells = _nb(ROOT / "solutions" / f"{name}.ipynb")["cells"]
+    outputs = [o for c in cells if c["cell_type"] == "code" and _src(c).startswith("check(") for o in c["outputs"]]
+    assert len(outputs) == len(exercise_set(name).checks)
+    assert all(_text(o["data"]["text/plain"]).startswith("✅") for o in outputs)
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from coursekit._errors import DataError
+from coursekit.grading.answers import as_frame, as_number
 from coursekit.grading.answers import is_number as _is_number
 
 __all__ = [
@@ -205,8 +206,7 @@ def compare_number(answer, expected: float, *, what: str, rel: float = 1e-6, abs
     >>> compare_number(0.4, 0.5, what="the share")
     'the share is too low (you have 0.4)'
     """
-    if isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray)) and np.size(answer) == 1:
-        answer = np.asarray(answer).reshape(-1)[0]
+    answer = as_number(answer)
     if not _is_number(answer):
         return f"{what} should be a single number, not {type(answer).__name__}"
     value = float(answer)
@@ -250,8 +250,7 @@ def compare_table(answer, expected: pd.DataFrame, *, what: str, columns: Sequenc
     if missing:
         return (f"{what} has no column {missing[0]!r} (it has {list(map(str, answer.columns))[:8]}); "
                 f"expected columns {list(columns)}")
-    if index_name and answer.index.name != index_name and index_name in answer.columns:
-        answer = answer.set_index(index_name)
+    answer = as_frame(answer, index_name)
     extra = answer.index.difference(expected.index)
     lacking = expected.index.difference(answer.index)
     if len(lacking):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import warnings
 
 import pandas as pd
 
+from coursekit._errors import CoursekitWarning
+from coursekit.datasets.shipped import course_transactions, read_case
+from coursekit.rfm import rfm_table
 
-from coursekit.datasets.shipped import course_transactions, make_case
-
-__all__ = ["case_tables", "transactions"]
+__all__ = ["case_tables", "rfm", "transactions"]
 
 
 def transactions(params: dict) -> pd.DataFrame:
@@ -19,22 +20,20 @@ def transactions(params: dict) -> pd.DataFrame:
                                size=size or None, seed=params["seed"] if size else None)
 
 
-def case_tables(params: dict, tables: list[str]) -> dict[str, pd.DataFrame]:
+def case_tables(params: dict, tables: list[str], **overrides) -> dict[str, pd.DataFrame]:
     """Every named table of the case: read from ``data_dir/<case>/`` or generated when ``size`` > 0.
 
-    Dates are parsed (columns ending in ``_date``, ``month``), as the generators return them.
+    Dates are parsed (columns ending in ``_date``, ``month``), as the generators return them;
+    categorical columns are text, as in the files. The generator ``overrides`` (e.g.
+    ``campaign_effect``) shape only data generated afresh: the shipped case is the shipped case.
     """
     size = int(params.get("size") or 0)
-    case = params["case"]
-    data_dir = params.get("data_dir") or None
-    if size or data_dir is None:
-        made = make_case(case, size=size or None, seed=params["seed"] if size else None)
-        return {t: made[t] for t in tables}
-    out = {}
-    for t in tables:
-        frame = pd.read_csv(Path(data_dir) / case / f"{t}.csv")
-        for col in frame.columns:
-            if col.endswith("_date") or col == "month":
-                frame[col] = pd.to_datetime(frame[col])
-        out[t] = frame
-    return out
+    return read_case(params["case"], tables, data_dir=params.get("data_dir") or None, size=size or None,
+                     seed=params["seed"] if size else None, **(overrides if size else {}))
+
+
+def rfm(tx: pd.DataFrame, **kwargs) -> pd.DataFrame:
+    """:func:`coursekit.rfm_table` without its data warnings (the exercise's data is known)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CoursekitWarning)
+        return rfm_table(tx, **kwargs)

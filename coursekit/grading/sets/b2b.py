@@ -34,13 +34,14 @@ import math
 import numpy as np
 import pandas as pd
 
+from coursekit.grading.answers import as_dict as _grow_answer
+from coursekit.grading.answers import as_frame
+from coursekit.grading.answers import as_series as _series
+from coursekit.grading.answers import is_number as _is_number
 from coursekit.grading.core import ExerciseSet, compare_number
 from coursekit.grading.sets._common import case_tables
 from coursekit.strategy import monthly_sales_plan, playbook
 from coursekit.tiers import assign_tiers
-from coursekit.grading.answers import as_dict as _grow_answer
-from coursekit.grading.answers import as_series as _series
-from coursekit.grading.answers import is_number as _is_number
 
 CLASSES = ["A", "B", "C"]
 OPEN_STAGES = ["lead", "qualified", "proposal", "negotiation"]
@@ -49,19 +50,6 @@ LEFT = "(left)"
 
 
 # --- data and expected results --------------------------------------------------------------------
-
-def b2b_tables(params: dict) -> dict[str, pd.DataFrame]:
-    """The company's four tables; categorical columns as plain text, as in the shipped CSV files."""
-    tables = case_tables(params, TABLES)
-    out = {}
-    for name, frame in tables.items():
-        frame = frame.copy()
-        for col in frame.columns:
-            if isinstance(frame[col].dtype, pd.CategoricalDtype):
-                frame[col] = frame[col].astype(str)
-        out[name] = frame
-    return out
-
 
 def analysis_date(orders: pd.DataFrame) -> pd.Timestamp:
     """The day after the last order (the lesson's ``as_of``)."""
@@ -135,7 +123,7 @@ def _grow(pipe: pd.DataFrame, tiered: pd.DataFrame, *, weighted: bool = True, st
 
 def load(params: dict) -> dict:
     """The company's tables and every expected result, from the parameters alone."""
-    data = b2b_tables(params)
+    data = case_tables(params, TABLES)  # categorical columns as plain text, as in the shipped files
     accounts, orders, pipe, contacts = (data[t] for t in TABLES)
     as_of = analysis_date(orders)
     owners = accounts.set_index("account_id")["owner"].astype(str)
@@ -186,16 +174,9 @@ q = EXERCISE.check
 
 # --- reading answers -------------------------------------------------------------------------------
 
-
-
-
-
 def _frame(answer, index_col: str) -> pd.DataFrame | None:
-    if not isinstance(answer, pd.DataFrame):
-        return None
-    if index_col in answer.columns and answer.index.name != index_col:
-        answer = answer.set_index(index_col)
-    return answer.rename(index=str)
+    frame = as_frame(answer, index_col)
+    return None if frame is None else frame.rename(index=str)
 
 
 def _same(mine: pd.Series, expected: pd.Series) -> bool:
@@ -206,8 +187,8 @@ def _same(mine: pd.Series, expected: pd.Series) -> bool:
 # --- q6_1 ABC classes ------------------------------------------------------------------------------
 
 def _classes(answer) -> pd.Series | None:
-    if isinstance(answer, pd.DataFrame) and answer.index.name != "account_id" and "account_id" in answer.columns:
-        answer = answer.set_index("account_id")
+    if isinstance(answer, pd.DataFrame):
+        answer = as_frame(answer, "account_id")
     mine = _series(answer, ("tier", "abc_class", "class"))
     return None if mine is None else mine.rename(index=str).astype(str)
 
@@ -351,20 +332,23 @@ def _pipe_value(answer, ctx):
 CONTACT_COLUMNS = ["accounts", "orphaned", "overdue"]
 
 
-def _contact_col(answer, col) -> pd.Series:
+def _contact_frame(answer) -> pd.DataFrame | None:
+    """The per-class table, indexed by ``tier`` (or by a ``class`` column), labels as text."""
     frame = _frame(answer, "tier")
     if frame is not None and frame.index.name != "tier" and "class" in frame.columns:
         frame = frame.set_index("class").rename(index=str)
-    return pd.to_numeric(frame[col], errors="coerce").reindex(CLASSES).fillna(0)
+    return frame
+
+
+def _contact_col(answer, col) -> pd.Series:
+    return pd.to_numeric(_contact_frame(answer)[col], errors="coerce").reindex(CLASSES).fillna(0)
 
 
 @q("q6_3", hint="a DataFrame indexed by class (A, B, C) with the columns accounts, orphaned and overdue")
 def _contact_shape(answer, ctx):
-    frame = _frame(answer, "tier")
+    frame = _contact_frame(answer)
     if frame is None:
         return f"the table should be a pandas DataFrame, not {type(answer).__name__}"
-    if frame.index.name != "tier" and "class" in frame.columns:
-        frame = frame.set_index("class").rename(index=str)
     missing = [c for c in CONTACT_COLUMNS if c not in frame.columns]
     if missing:
         return (f"your table has no column {missing[0]!r} (it has {list(map(str, frame.columns))[:8]}); "
@@ -487,8 +471,6 @@ def _plan_every_class(answer, ctx):
 # --- q6_5 which account to grow -----------------------------------------------------------------------
 
 GROW_KEYS = ("account_id", "expected_value", "owner")
-
-
 
 
 @q("q6_5", hint="grow = {'account_id': ..., 'expected_value': ..., 'owner': ...}")

@@ -35,15 +35,16 @@ import math
 import numpy as np
 import pandas as pd
 
+from coursekit.grading.answers import as_dict as _as_dict
+from coursekit.grading.answers import as_frame
+from coursekit.grading.answers import as_series as _series
+from coursekit.grading.answers import as_truth as _truth
+from coursekit.grading.answers import is_number as _is_number
 from coursekit.grading.core import ExerciseSet, compare_number
 from coursekit.grading.sets._common import case_tables
 from coursekit.migration import fallen_from
 from coursekit.strategy import uplift
 from coursekit.tiers import assign_tiers
-from coursekit.grading.answers import as_dict as _as_dict
-from coursekit.grading.answers import as_series as _series
-from coursekit.grading.answers import as_truth as _truth
-from coursekit.grading.answers import is_number as _is_number
 
 AUM_TIERS = ["private banking", "wealth", "mass"]
 TOP = ["private banking", "wealth"]
@@ -173,10 +174,6 @@ q = EXERCISE.check
 
 
 # --- reading answers in the forms they arrive in -------------------------------------------------
-
-
-
-
 
 def _same(a: pd.Series, b: pd.Series) -> bool:
     """Same values in ``b``'s order (labels as text; numbers as floats, anything else as text)."""
@@ -347,8 +344,8 @@ def _every_band_rate(answer, ctx):
 # --- q4_3 contribution tiers ----------------------------------------------------------------------
 
 def _tiers(answer) -> pd.Series | None:
-    if isinstance(answer, pd.DataFrame) and answer.index.name != "customer_id" and "customer_id" in answer.columns:
-        answer = answer.set_index("customer_id")
+    if isinstance(answer, pd.DataFrame):
+        answer = as_frame(answer)
     mine = _series(answer, ("tier",))
     return None if mine is None else mine.rename(index=str).astype(str)
 
@@ -415,10 +412,6 @@ def _every_chase_tier(answer, ctx):
 # --- q4_4 care plan -------------------------------------------------------------------------------
 
 CARE_KEYS = ("difference", "ci_low", "ci_high", "plan_works")
-
-
-
-
 
 
 @q("q4_4", hint="care = {'difference': ..., 'ci_low': ..., 'ci_high': ..., 'plan_works': True or False}")

@@ -52,10 +52,13 @@ from coursekit.clv import (
     predicted_value,
     summary_from_transactions,
 )
-from coursekit.datasets import course_transactions, load_cdnow
+from coursekit.datasets import load_cdnow
+from coursekit.grading.answers import as_dict as _as_dict
+from coursekit.grading.answers import as_frame
+from coursekit.grading.answers import is_number as _is_number
 from coursekit.grading.core import ExerciseSet, compare_number, compare_table
-from coursekit.rfm import rfm_table
-from coursekit.grading.answers import as_dict as _as_dict, is_number as _is_number
+from coursekit.grading.sets import _common
+from coursekit.grading.source import ROOT
 
 PERIODS = {"retail": ("2024-06-30", "2024-12-31"), "cdnow": ("1997-09-30", "1998-06-30")}
 SUMMARY_COLUMNS = ["frequency", "recency", "T"]
@@ -74,11 +77,9 @@ def transactions(params: dict) -> pd.DataFrame:
         raise ValueError(f"dataset must be one of {sorted(PERIODS)}, got {dataset!r}")
     data_dir = params.get("data_dir") or None
     if dataset == "cdnow":
-        folder = Path(data_dir) if data_dir else Path(__file__).resolve().parents[3] / "datasets"
+        folder = Path(data_dir) if data_dir else ROOT / "datasets"
         return load_cdnow(folder / "cdnow" / "CDNOW_sample.txt").data
-    size = int(params.get("size") or 0)
-    return course_transactions("retail", data_dir=data_dir, size=size or None,
-                               seed=params["seed"] if size else None)
+    return _common.transactions({**params, "case": "retail"})
 
 
 def periods(params: dict) -> tuple[str, str]:
@@ -92,18 +93,18 @@ def load(params: dict) -> dict:
     tx = transactions(params)
     cal, hold = periods(params)
     order_col = "order_id" if "order_id" in tx.columns else None
-    with warnings.catch_warnings():
+    with warnings.catch_warnings():  # returns are left out of BTYD purchases
         warnings.simplefilter("ignore", CoursekitWarning)
         summary = summary_from_transactions(tx, observation_end=cal)
         everything = summary_from_transactions(tx, observation_end=hold)
         with_returns = summary_from_transactions(tx, observation_end=cal, amount_col=None)
-        cal_tx = tx[tx["order_date"] <= cal]
-        orders = rfm_table(cal_tx, as_of=cal, order_col=order_col, duplicates="keep")["frequency"]
         data = calibration_holdout(tx, calibration_end=cal, holdout_end=hold)
         future = predicted_value(tx, as_of=hold, horizon_months=int(params["horizon_months"]),
                                  monthly_discount_rate=params["monthly_discount_rate"])
-        now = rfm_table(tx[tx["order_date"] <= hold], as_of=hold, order_col=order_col,
-                        duplicates="keep")[["monetary"]].join(future, how="inner")
+    orders = _common.rfm(tx[tx["order_date"] <= cal], as_of=cal, order_col=order_col,
+                         duplicates="keep")["frequency"]
+    now = _common.rfm(tx[tx["order_date"] <= hold], as_of=hold, order_col=order_col,
+                      duplicates="keep")[["monetary"]].join(future, how="inner")
     bg = fit_bg_nbd(summary)
     bg_all = fit_bg_nbd(everything)
     length = float(data["holdout_length"].iloc[0])
@@ -165,20 +166,13 @@ q = EXERCISE.check
 
 # --- reading answers -------------------------------------------------------------------------------
 
-
-
 def _frame(answer) -> pd.DataFrame | None:
-    if not isinstance(answer, pd.DataFrame):
-        return None
-    if answer.index.name != "customer_id" and "customer_id" in answer.columns:
-        answer = answer.set_index("customer_id")
-    return answer.rename(index=str)
+    frame = as_frame(answer)
+    return None if frame is None else frame.rename(index=str)
 
 
 def _column(answer, column: str, index) -> pd.Series:
     return pd.to_numeric(_frame(answer)[column], errors="coerce").reindex(index)
-
-
 
 
 def _matches(mine: pd.Series, other: pd.Series, wrong: pd.Series, tol: float) -> bool:

@@ -30,24 +30,21 @@ Definitions (the same as in the lesson)
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import pandas as pd
 
-from coursekit._errors import CoursekitWarning
-from coursekit.datasets import make_retail
-from coursekit.grading.core import ExerciseSet, compare_number, compare_table
-from coursekit.grading.sets._common import case_tables
-from coursekit.rfm import rfm_table
-from coursekit.strategy import campaign_outcomes, uplift
-from coursekit.tiers import assign_tiers
 from coursekit.grading.answers import as_dict as _as_dict
+from coursekit.grading.answers import as_frame, as_number, from_uplift_result
 from coursekit.grading.answers import as_series as _series
 from coursekit.grading.answers import as_truth as _truth
 from coursekit.grading.answers import is_number as _is_number
+from coursekit.grading.core import ExerciseSet, compare_number, compare_table
+from coursekit.grading.sets import _common
+from coursekit.strategy import campaign_outcomes, uplift
+from coursekit.tiers import assign_tiers, load_scheme
 
-VALUE4 = ["high-value", "potential", "general", "churning"]
+VALUE4 = load_scheme("value4").tiers
 TABLES = ["transactions", "customers", "campaign"]
 SHARE_TOL = 6e-4     # shares rounded to 3 decimals pass the public checks
 EXACT_TOL = 6e-5     # ... and to 4 decimals the hidden ones
@@ -56,18 +53,8 @@ UPLIFT_TOL = 6e-4
 
 # --- data and expected results --------------------------------------------------------------------
 
-def shop_tables(params: dict) -> dict[str, pd.DataFrame]:
-    """The shipped shop, or one generated afresh with ``size``, ``seed`` and ``campaign_effect``."""
-    size = int(params.get("size") or 0)
-    if size:
-        return make_retail(size, params["seed"], campaign_effect=params["campaign_effect"])
-    return case_tables({**params, "case": "retail"}, TABLES)
-
-
 def _value4(tx: pd.DataFrame, **kwargs) -> pd.DataFrame:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CoursekitWarning)
-        return assign_tiers(rfm_table(tx, **kwargs), "value4")
+    return assign_tiers(_common.rfm(tx, **kwargs), "value4")
 
 
 def _sizes(tiered: pd.DataFrame) -> pd.Series:
@@ -80,13 +67,9 @@ def _mix(lines: pd.DataFrame, *, values: bool = True, normalize: str = "index") 
     return table.loc["high-value"] if "high-value" in table.index else pd.Series(dtype=float)
 
 
-def _relative(outcome: pd.Series, group: pd.Series, **kwargs) -> dict:
-    return uplift(outcome, group, **kwargs)
-
-
 def load(params: dict) -> dict:
     """The shop's tables and every expected result, from the parameters alone."""
-    shop = shop_tables(params)
+    shop = _common.case_tables({**params, "case": "retail"}, TABLES, campaign_effect=params["campaign_effect"])
     tx, campaign = shop["transactions"], shop["campaign"]
     tiered = _value4(tx, order_col="order_id")
     lines = tx.join(tiered["tier"], on="customer_id")
@@ -98,15 +81,12 @@ def load(params: dict) -> dict:
     outcomes = campaign_outcomes(tx, campaign, window_days=window)
     wider = campaign_outcomes(tx, campaign, window_days=window + 1)
     gross_sales = campaign_outcomes(tx[tx["amount"] > 0], campaign, window_days=window)["sales_after"]
-    send = campaign.set_index("customer_id")["send_date"]
-    after = tx[tx["customer_id"].isin(send.index)].copy()
-    offset = (after["order_date"] - after["customer_id"].map(send)).dt.days
-    after = after[(offset >= 0) & (offset < window)]
-    line_count = after[after["amount"] > 0].groupby("customer_id").size().reindex(outcomes.index, fill_value=0)
-    any_order = after.groupby("customer_id")["order_id"].nunique().reindex(outcomes.index, fill_value=0)
+    line_count = campaign_outcomes(tx, campaign, window_days=window, order_col=None)["orders_after"]
+    # every order in the window, returns included: each line counts 1, so every order's "net amount" is > 0
+    any_order = campaign_outcomes(tx.assign(amount=1.0), campaign, window_days=window)["orders_after"]
 
     group = outcomes["group"]
-    sales = _relative(outcomes["sales_after"], group)
+    sales = uplift(outcomes["sales_after"], group)
     treat = outcomes[group == "treatment"]
     claim = float(params["claimed_uplift"])
     return {
@@ -127,9 +107,9 @@ def load(params: dict) -> dict:
         "line_count_after": line_count,
         "any_order_after": any_order,
         "uplift": sales,
-        "uplift_orders": _relative(outcomes["orders_after"], group),
-        "uplift_cuped": _relative(outcomes["sales_after"], group, covariate=outcomes["sales_before"]),
-        "uplift_swapped": _relative(outcomes["sales_after"], group, treatment="control", control="treatment"),
+        "uplift_orders": uplift(outcomes["orders_after"], group),
+        "uplift_cuped": uplift(outcomes["sales_after"], group, covariate=outcomes["sales_before"]),
+        "uplift_swapped": uplift(outcomes["sales_after"], group, treatment="control", control="treatment"),
         "before_after": [float(treat["sales_after"].mean() / treat["sales_before"].mean() - 1),
                          float(treat["sales_after"].mean() / (treat["sales_before"].mean() * window / 180) - 1)],
         "claimed_uplift": claim,
@@ -149,10 +129,6 @@ q = EXERCISE.check
 
 # --- reading answers -------------------------------------------------------------------------------
 
-
-
-
-
 def _numbers(series: pd.Series, index) -> pd.Series:
     return pd.to_numeric(series.rename(index=str), errors="coerce").reindex(list(index))
 
@@ -162,10 +138,6 @@ def _close(mine: pd.Series, expected: pd.Series, tol: float) -> bool:
         return False
     values = _numbers(mine, expected.index).to_numpy(float)
     return bool(np.allclose(values, expected.to_numpy(float), atol=tol, rtol=0))
-
-
-
-
 
 
 # --- q5_1 value4 tier sizes ------------------------------------------------------------------------
@@ -226,15 +198,9 @@ def _every_tier_size(answer, ctx):
 
 # --- q5_2 high-value share of net sales -------------------------------------------------------------
 
-def _scalar(answer):
-    if isinstance(answer, (pd.Series, pd.DataFrame)) and answer.size == 1:
-        return answer.to_numpy().reshape(-1)[0]
-    return answer
-
-
 @q("q5_2", hint="sum of the high-value customers' monetary / sum of everyone's monetary (a fraction)")
 def _share_of_sales(answer, ctx):
-    mine = _scalar(answer)
+    mine = as_number(answer)
     if not _is_number(mine):
         return f"the share should be a single number, not {type(answer).__name__}"
     value = float(mine)
@@ -253,7 +219,7 @@ def _share_of_sales(answer, ctx):
 
 @q("q5_2", hidden=True, hint="do not round before the end: 4 decimals at least")
 def _share_precise(answer, ctx):
-    return compare_number(float(_scalar(answer)), ctx["high_share"], what="the high-value share of net sales",
+    return compare_number(float(as_number(answer)), ctx["high_share"], what="the high-value share of net sales",
                           rel=0, abs_tol=EXACT_TOL)
 
 
@@ -323,11 +289,8 @@ OUTCOME_COLUMNS = ["group", "orders_after", "sales_after"]
 
 
 def _outcomes(answer) -> pd.DataFrame | None:
-    if not isinstance(answer, pd.DataFrame):
-        return None
-    if answer.index.name != "customer_id" and "customer_id" in answer.columns:
-        answer = answer.set_index("customer_id")
-    return answer.rename(index=str)
+    frame = as_frame(answer)
+    return None if frame is None else frame.rename(index=str)
 
 
 @q("q5_4", hint="campaign_outcomes(tx, campaign, window_days=window_days): one row per campaign customer")
@@ -415,11 +378,7 @@ CLAIM_KEYS = ("uplift", "ci_low", "ci_high", "supported")
 
 
 def _claim(answer) -> dict:
-    found = _as_dict(answer)
-    if found is not None and "uplift" not in found and "relative_uplift" in found:
-        found = {**found, "uplift": found["relative_uplift"], "ci_low": found.get("relative_ci_low"),
-                 "ci_high": found.get("relative_ci_high")}
-    return found
+    return from_uplift_result(_as_dict(answer))
 
 
 @q("q5_5", hint="claim = {'uplift': ..., 'ci_low': ..., 'ci_high': ..., 'supported': True or False}")

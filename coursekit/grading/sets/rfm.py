@@ -10,24 +10,19 @@ q1_4  the number of customers in each segment of the ``segments`` scheme
 
 from __future__ import annotations
 
-import warnings
-
 import pandas as pd
 
-from coursekit._errors import CoursekitWarning
+from coursekit.grading.answers import as_frame as _frame
 from coursekit.grading.core import ExerciseSet, compare_number, compare_table
-from coursekit.grading.sets._common import transactions
-from coursekit.rfm import rfm_table
+from coursekit.grading.sets import _common
 from coursekit.tiers import assign_tiers
 from coursekit.value import concentration
 
 
 def load(params: dict) -> dict:
     """The shop's transactions and every expected result, from the parameters alone."""
-    tx = transactions(params)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CoursekitWarning)
-        rfm = rfm_table(tx, as_of=params["as_of"] or None, order_col="order_id", bins=params["bins"])
+    tx = _common.transactions(params)
+    rfm = _common.rfm(tx, as_of=params["as_of"] or None, order_col="order_id", bins=params["bins"])
     segments = assign_tiers(rfm, "segments")["tier"].value_counts()
     lines = tx.groupby("customer_id").size()
     purchase_lines = tx[tx["amount"] >= 0].groupby("customer_id").size()
@@ -53,14 +48,6 @@ EXERCISE = ExerciseSet(
 q = EXERCISE.check
 
 RFM_COLUMNS = ["recency_days", "frequency", "monetary"]
-
-
-def _frame(answer) -> pd.DataFrame | None:
-    if isinstance(answer, pd.DataFrame):
-        if answer.index.name != "customer_id" and "customer_id" in answer.columns:
-            return answer.set_index("customer_id")
-        return answer
-    return None
 
 
 @q("q1_1", hint="one row per customer, indexed by customer_id, with columns recency_days, frequency and monetary")

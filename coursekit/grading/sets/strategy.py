@@ -40,15 +40,13 @@ Definitions used (the lesson's, computed here with the same coursekit functions)
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import pandas as pd
 
-from coursekit._errors import CoursekitWarning
+from coursekit.grading.answers import as_frame, as_number, from_uplift_result
 from coursekit.grading.core import ExerciseSet, compare_number
-from coursekit.grading.sets._common import case_tables, transactions
-from coursekit.rfm import rfm_table
+from coursekit.grading.sets import _common
 from coursekit.strategy import (allocate_budget, campaign_outcomes, compare_allocations, monthly_sales_plan,
                                 playbook, playbook_to_dict, uplift)
 from coursekit.tiers import assign_tiers, load_scheme
@@ -84,6 +82,19 @@ def _plan_variants(tx, tiered, params) -> dict:
             "base_month": plan.attrs["base_month"]}
 
 
+def _mistakes(money: pd.Series, n: pd.Series, p: pd.Series, v: pd.Series, c: pd.Series) -> dict[str, pd.Series]:
+    """The by-hand mistakes in a tier's expected value, when it gets ``money`` for contacts costing ``c``.
+
+    Right: min(n, floor(money / c)) × p × v, with n customers, response rate p and value v.
+    """
+    affordable = money / c
+    return {
+        "no_floor": np.minimum(affordable, n) * p * v,
+        "no_cap": np.floor(affordable + 1e-9) * p * v,
+        "no_rate": np.minimum(np.floor(affordable + 1e-9), n) * v,
+    }
+
+
 def _allocation_variants(tiered, budget, response, costs: pd.Series) -> dict:
     """The by-hand mistakes in the even / by-tier comparison, recomputed from allocate_budget's split."""
     out = {}
@@ -93,10 +104,7 @@ def _allocation_variants(tiered, budget, response, costs: pd.Series) -> dict:
     c = costs.reindex(TIERS)
     for method in ("even", "by_tier"):
         money = allocate_budget(tiered, budget, method=method, playbook=PLAYBOOK)["budget"].reindex(TIERS)
-        affordable = money / c
-        out[f"no_floor_{method}"] = np.minimum(affordable, n) * p * v
-        out[f"no_cap_{method}"] = np.floor(affordable + 1e-9) * p * v
-        out[f"no_rate_{method}"] = np.minimum(np.floor(affordable + 1e-9), n) * v
+        out.update({f"{key}_{method}": value for key, value in _mistakes(money, n, p, v, c).items()})
     return out
 
 
@@ -115,11 +123,9 @@ def _one_tier(tiered, budget, response, cost) -> pd.Series:
 def load(params: dict) -> dict:
     """The shop's data and every expected result, from the parameters alone."""
     retail = {**params, "case": "retail"}
-    tx = transactions(retail)
-    campaign = case_tables(retail, ["campaign"])["campaign"]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CoursekitWarning)
-        rfm = rfm_table(tx, as_of=params["as_of"] or None, order_col="order_id")
+    tx = _common.transactions(retail)
+    campaign = _common.case_tables(retail, ["campaign"])["campaign"]
+    rfm = _common.rfm(tx, as_of=params["as_of"] or None, order_col="order_id")
     tiered = assign_tiers(rfm, "value4")
     budget, response, cost = float(params["budget"]), params["response"], params["cost_per_contact"]
     costs = _costs(params)
@@ -157,7 +163,7 @@ def load(params: dict) -> dict:
     rates = pd.Series({t: float(response[t]["response_rate"]) for t in TIERS})
     values = pd.Series({t: float(response[t]["value_if_responds"]) for t in TIERS})
     present = [t for t in TIERS if n[t] > 0]
-    contacts = pd.Series({t: min(int(n[t]), math.floor(budget / costs[t] + 1e-9)) for t in present})
+    whole_budget = pd.Series(budget, index=present)  # all of it on one tier
     judgement = {
         "tiers": sorted(one_tier.index[np.isclose(one_tier, best, rtol=1e-12)]),
         "expected": best,
@@ -165,9 +171,7 @@ def load(params: dict) -> dict:
         "by_rate": rates[present].idxmax(),
         "by_value": values[present].idxmax(),
         "by_contact": (rates * values)[present].idxmax(),
-        "no_cap": {t: math.floor(budget / costs[t] + 1e-9) * rates[t] * values[t] for t in present},
-        "no_rate": {t: contacts[t] * values[t] for t in present},
-        "no_floor": {t: min(n[t], budget / costs[t]) * rates[t] * values[t] for t in present},
+        **_mistakes(whole_budget, n[present], rates[present], values[present], costs[present]),
         "budget": budget,
         "even_total": float(comparison.at["total", "value_even"]),
         "by_tier_total": float(comparison.at["total", "value_by_tier"]),
@@ -207,14 +211,6 @@ q = EXERCISE.check
 
 # --- shared helpers ------------------------------------------------------------------------------
 
-def _number(answer):
-    if isinstance(answer, (pd.Series, pd.DataFrame)) and answer.size == 1:
-        answer = answer.to_numpy().reshape(-1)[0]
-    if isinstance(answer, np.generic):
-        answer = answer.item()
-    return answer
-
-
 def _is_num(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -237,11 +233,8 @@ def _tier_frame(answer, columns) -> pd.DataFrame | str:
     """A per-tier answer table with str tier labels, or a message saying what is wrong with it."""
     if not isinstance(answer, pd.DataFrame):
         return f"the answer should be a pandas DataFrame indexed by tier, not {type(answer).__name__}"
-    frame = answer
-    if frame.index.name != "tier" and "tier" in frame.columns:
-        frame = frame.set_index("tier")
-    frame = frame.copy()
-    frame.index = frame.index.map(str)
+    frame = as_frame(answer, "tier")
+    frame = frame.set_axis(frame.index.map(str))
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         return (f"the table has no column {missing[0]!r} (it has {list(map(str, frame.columns))[:8]}); "
@@ -270,7 +263,7 @@ def _matches(mine: pd.Series, other: pd.Series, tol: float) -> bool:
 @q("q3_1", hint="st.allocate_budget(tiered, budget, method='by_tier', playbook='value4') and read the "
                  "high-value row's budget_per_customer")
 def _alloc_is_number(answer, ctx):
-    answer = _number(answer)
+    answer = as_number(answer)
     if isinstance(answer, float) and math.isnan(answer):
         return "the budget per customer is NaN: check for missing values (a tier without customers?)"
     if not _is_num(answer):
@@ -283,7 +276,7 @@ def _alloc_is_number(answer, ctx):
 @q("q3_1", hint="by tier, tier t gets budget × n_t·w_t / Σ n_s·w_s: weights count per CUSTOMER; then divide "
                  "by the tier's customers")
 def _alloc_per_customer(answer, ctx):
-    answer = float(_number(answer))
+    answer = float(as_number(answer))
     if _close(answer, ctx["per_customer"]):
         return None
     v = ctx["alloc_variants"]
@@ -304,7 +297,7 @@ def _alloc_per_customer(answer, ctx):
 
 @q("q3_1", hidden=True, hint="the high-value row of allocate_budget's by_tier split, budget_per_customer, unrounded")
 def _alloc_exact(answer, ctx):
-    return compare_number(_number(answer), ctx["per_customer"], what="the budget per high-value customer", rel=1e-9)
+    return compare_number(as_number(answer), ctx["per_customer"], what="the budget per high-value customer", rel=1e-9)
 
 
 # --- q3_2 even vs by tier ---------------------------------------------------------------------------
@@ -427,8 +420,8 @@ def _plan_exact(answer, ctx):
 
 # --- q3_4 campaign uplift ---------------------------------------------------------------------------
 
-_KEYS = {"uplift": ("uplift", "relative_uplift"), "ci_low": ("ci_low", "relative_ci_low"),
-         "ci_high": ("ci_high", "relative_ci_high")}
+# each answer key → the key of the uplift() result it is checked against
+_KEYS = {"uplift": "relative_uplift", "ci_low": "relative_ci_low", "ci_high": "relative_ci_high"}
 
 
 def _uplift_answer(answer):
@@ -438,12 +431,11 @@ def _uplift_answer(answer):
     elif isinstance(answer, pd.Series):
         answer = answer.to_dict()
     if isinstance(answer, (list, tuple)) and len(answer) == 3:
-        return dict(zip(("uplift", "ci_low", "ci_high"), (_number(a) for a in answer)))
+        return dict(zip(_KEYS, (as_number(a) for a in answer)))
     if not isinstance(answer, dict):
         return None
-    if "relative_uplift" in answer:  # the whole uplift() result: read its relative keys
-        return {k: _number(answer.get(names[1])) for k, names in _KEYS.items()}
-    return {k: _number(answer.get(names[0])) for k, names in _KEYS.items()}
+    answer = from_uplift_result(answer)  # the whole uplift() result: read its relative keys
+    return {k: as_number(answer.get(k)) for k in _KEYS}
 
 
 @q("q3_4", hint="a dict {'uplift': ..., 'ci_low': ..., 'ci_high': ...} — or the whole result of st.uplift(...)")
@@ -524,8 +516,8 @@ def _uplift_interval(answer, ctx):
 @q("q3_4", hidden=True, hint="the plain uplift of orders in window_days, 95% interval, all three numbers unrounded")
 def _uplift_exact(answer, ctx):
     parts, result = _uplift_answer(answer), ctx["uplift"]
-    for key, names in _KEYS.items():
-        if not _close(parts[key], result[names[1]], rel=1e-9):
+    for key, name in _KEYS.items():
+        if not _close(parts[key], result[name], rel=1e-9):
             return f"{key} differs in the digits (you have {parts[key]:.6f}); do not round"
     return None
 
@@ -536,10 +528,10 @@ def _target_answer(answer):
     if isinstance(answer, pd.Series):
         answer = answer.to_dict()
     if isinstance(answer, (list, tuple)) and len(answer) == 2:
-        return {"tier": answer[0], "expected_uplift": _number(answer[1])}
+        return {"tier": answer[0], "expected_uplift": as_number(answer[1])}
     if isinstance(answer, dict):
         number = next((answer[k] for k in ("expected_uplift", "uplift", "expected_value") if k in answer), None)
-        return {"tier": answer.get("tier"), "expected_uplift": _number(number)}
+        return {"tier": answer.get("tier"), "expected_uplift": as_number(number)}
     return None
 
 

@@ -32,18 +32,15 @@ Definitions used (the lesson's, computed here with the same coursekit functions)
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 
-from coursekit._errors import CoursekitWarning
+from coursekit.grading.answers import as_frame, as_number
 from coursekit.grading.core import ExerciseSet, compare_number
-from coursekit.grading.sets._common import transactions
+from coursekit.grading.sets import _common
 from coursekit.migration import transition_matrix
-from coursekit.rfm import rfm_table
 from coursekit.tiers import assign_tiers, load_scheme, tier_summary
-from coursekit.value import customer_value, gini
+from coursekit.value import customer_value, gini, retention_clv
 
 VALUE4, MATRIX, ABC = (load_scheme(name) for name in ("value4", "value_matrix", "abc"))  # read the YAML once
 TIERS = VALUE4.tiers
@@ -53,9 +50,7 @@ CENT = 0.011  # a sum of cent-rounded parts and a rounded sum may differ by one 
 
 
 def _rfm(tx: pd.DataFrame, as_of) -> pd.DataFrame:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CoursekitWarning)
-        return rfm_table(tx, as_of=as_of or None, order_col="order_id")
+    return _common.rfm(tx, as_of=as_of or None, order_col="order_id")
 
 
 def _inclusive_abc(values: pd.Series) -> pd.Series:
@@ -68,7 +63,7 @@ def _inclusive_abc(values: pd.Series) -> pd.Series:
 
 def load(params: dict) -> dict:
     """The shop's transactions and every expected result, from the parameters alone."""
-    tx = transactions({**params, "case": "retail"})
+    tx = _common.transactions({**params, "case": "retail"})
     as_of, earlier_as_of = params["as_of"] or None, params["earlier_as_of"]
     rfm = _rfm(tx, as_of)
     value = rfm["monetary"].clip(lower=0)
@@ -80,17 +75,21 @@ def load(params: dict) -> dict:
 
     # q2_3 CLV and its common wrong variants (from unrounded parts, rounded at the end as a trainee would)
     clv_kw = dict(margin_rate=params["margin_rate"], retention=params["retention"], discount=params["discount"])
-    clv = customer_value(rfm, **clv_kw)
+    clv = customer_value(rfm, **clv_kw)  # checks 0 <= retention < 1 and discount >= 0
     r, d = float(params["retention"]), float(params["discount"])
     historical = rfm["monetary"] * float(params["margin_rate"])
     yearly = historical * 365 / rfm["tenure_days"].clip(lower=365)
     m = yearly.clip(lower=0)
+
+    def future(margin, discount=d):
+        return retention_clv(margin, r, discount)
+
     clv_variants = {
-        "no_discount": (m * r / (1 - r)).round(2) if r < 1 else None,
-        "margin_now": (m * (1 + d) / (1 + d - r)).round(2),
-        "not_yearly": (historical.clip(lower=0) * r / (1 + d - r)).round(2),
-        "no_floor": ((historical * 365 / rfm["tenure_days"].clip(lower=1)).clip(lower=0) * r / (1 + d - r)).round(2),
-        "negative": (yearly * r / (1 + d - r)).round(2),
+        "no_discount": future(m, 0.0).round(2),
+        "margin_now": (future(m) + m).round(2),  # a margin "now" too: m·(1 + d) / (1 + d − r)
+        "not_yearly": future(historical.clip(lower=0)).round(2),
+        "no_floor": future((historical * 365 / rfm["tenure_days"].clip(lower=1)).clip(lower=0)).round(2),
+        "negative": future(yearly).round(2),
     }
 
     # q2_4 value matrix
@@ -147,14 +146,6 @@ q = EXERCISE.check
 
 # --- shared helpers ------------------------------------------------------------------------------
 
-def _number(answer):
-    if isinstance(answer, (pd.Series, pd.DataFrame)) and answer.size == 1:
-        answer = answer.to_numpy().reshape(-1)[0]
-    if isinstance(answer, np.generic):
-        answer = answer.item()
-    return answer
-
-
 def _is_close(value, expected, tol=1e-9) -> bool:
     try:
         return expected is not None and abs(float(value) - float(expected)) <= tol * max(1.0, abs(float(expected)))
@@ -165,9 +156,7 @@ def _is_close(value, expected, tol=1e-9) -> bool:
 def _series(answer, *, prefer: tuple[str, ...] = ()) -> pd.Series | None:
     """A per-customer answer as a str-indexed Series (a 1-column or a tiered DataFrame accepted)."""
     if isinstance(answer, pd.DataFrame):
-        frame = answer
-        if frame.index.name != "customer_id" and "customer_id" in frame.columns:
-            frame = frame.set_index("customer_id")
+        frame = as_frame(answer)
         column = next((c for c in prefer if c in frame.columns), None)
         if column is None and frame.shape[1] == 1:
             column = frame.columns[0]
@@ -182,14 +171,9 @@ def _series(answer, *, prefer: tuple[str, ...] = ()) -> pd.Series | None:
 
 
 def _frame(answer, index_name: str = "customer_id") -> pd.DataFrame | None:
-    if not isinstance(answer, pd.DataFrame):
-        return None
-    frame = answer
-    if frame.index.name != index_name and index_name in frame.columns:
-        frame = frame.set_index(index_name)
-    frame = frame.copy()
-    frame.index = frame.index.map(str)
-    return frame
+    """A table answer indexed by ``index_name``, its labels as text (``index.map(str)``)."""
+    frame = as_frame(answer, index_name)
+    return None if frame is None else frame.set_axis(frame.index.map(str))
 
 
 # --- q2_1 Gini --------------------------------------------------------------------------------------
@@ -197,7 +181,7 @@ def _frame(answer, index_name: str = "customer_id") -> pd.DataFrame | None:
 @q("q2_1", hint="one value per customer: the net monetary of the RFM table (as of as_of), clipped at 0; "
                  "ck.gini(rfm['monetary'].clip(lower=0))")
 def _gini_is_fraction(answer, ctx):
-    answer = _number(answer)
+    answer = as_number(answer)
     if isinstance(answer, bool) or not isinstance(answer, (int, float)):
         return f"the Gini coefficient should be a single number, not {type(answer).__name__}"
     if 1 < answer <= 100:
@@ -211,7 +195,7 @@ def _gini_is_fraction(answer, ctx):
 @q("q2_1", hint="Gini compares customers, so first sum the lines per customer (rfm['monetary']); "
                  "keep every customer, with value clipped at 0")
 def _gini_per_customer(answer, ctx):
-    answer = float(_number(answer))
+    answer = float(as_number(answer))
     if abs(answer - ctx["gini"]) <= 1e-6:
         return None
     v = ctx["gini_variants"]
@@ -232,7 +216,7 @@ def _gini_per_customer(answer, ctx):
 
 @q("q2_1", hidden=True, hint="ck.gini(rfm['monetary'].clip(lower=0)) with the RFM table as of as_of")
 def _gini_exact(answer, ctx):
-    return compare_number(_number(answer), ctx["gini"], what="the Gini coefficient", rel=1e-9)
+    return compare_number(as_number(answer), ctx["gini"], what="the Gini coefficient", rel=1e-9)
 
 
 # --- q2_2 ABC classes ---------------------------------------------------------------------------------
@@ -322,14 +306,10 @@ def _abc_per_customer(answer, ctx):
 
 # --- q2_3 CLV ---------------------------------------------------------------------------------------
 
-def _clv_frame(answer):
-    return _frame(answer)
-
-
 @q("q2_3", hint="one row per customer (index customer_id) with the columns historical_value, future_value and "
                  "clv: ck.customer_value(rfm, margin_rate=..., retention=..., discount=...)")
 def _clv_shape(answer, ctx):
-    frame, expected = _clv_frame(answer), ctx["clv"]
+    frame, expected = _frame(answer), ctx["clv"]
     if frame is None:
         return f"the CLV table should be a pandas DataFrame, not {type(answer).__name__}"
     missing = [c for c in CLV_COLUMNS if c not in frame.columns]
@@ -357,7 +337,7 @@ def _mismatch(mine: pd.Series, expected: pd.Series) -> pd.Series:
 
 @q("q2_3", hint="historical_value is profit, not revenue: monetary × margin_rate")
 def _clv_historical(answer, ctx):
-    frame, expected, rfm = _clv_frame(answer), ctx["clv"], ctx["rfm"]
+    frame, expected, rfm = _frame(answer), ctx["clv"], ctx["rfm"]
     mine = frame["historical_value"].reindex(expected.index)
     wrong = _mismatch(mine, expected["historical_value"])
     if not wrong.any():
@@ -372,7 +352,7 @@ def _clv_historical(answer, ctx):
 @q("q2_3", hint="future_value = m·r / (1 + d − r) with m = the profit per YEAR "
                  "(historical × 365 / max(tenure_days, 365), at least 0), r = retention, d = discount")
 def _clv_future(answer, ctx):
-    frame, expected = _clv_frame(answer), ctx["clv"]
+    frame, expected = _frame(answer), ctx["clv"]
     mine = frame["future_value"].reindex(expected.index)
     wrong = _mismatch(mine, expected["future_value"])
     if not wrong.any():
@@ -400,7 +380,7 @@ def _clv_future(answer, ctx):
 
 @q("q2_3", hint="clv = historical_value + future_value (past profit plus expected future profit)")
 def _clv_sum(answer, ctx):
-    frame, expected = _clv_frame(answer), ctx["clv"]
+    frame, expected = _frame(answer), ctx["clv"]
     mine = frame["clv"].reindex(expected.index)
     wrong = _mismatch(mine, expected["clv"])
     if not wrong.any():
@@ -414,7 +394,7 @@ def _clv_sum(answer, ctx):
 
 @q("q2_3", hidden=True, hint="use margin_rate, retention and discount from the parameters cell")
 def _clv_exact(answer, ctx):
-    frame, expected = _clv_frame(answer), ctx["clv"]
+    frame, expected = _frame(answer), ctx["clv"]
     for column in CLV_COLUMNS:
         if _mismatch(frame[column].reindex(expected.index), expected[column]).any():
             return f"column {column} differs from the expected CLV"
@@ -423,17 +403,10 @@ def _clv_exact(answer, ctx):
 
 # --- q2_4 value matrix ------------------------------------------------------------------------------
 
-def _quadrant_frame(answer):
-    frame = _frame(answer, "tier")
-    if frame is None:
-        return None
-    return frame
-
-
 @q("q2_4", hint="one row per quadrant (VIP, maintain, improve, abandon) with the columns customers and "
                  "value_share: ck.tier_summary(ck.assign_tiers(rfm, 'value_matrix'), 'value_matrix')")
 def _matrix_shape(answer, ctx):
-    frame = _quadrant_frame(answer)
+    frame = _frame(answer, "tier")
     if frame is None:
         return f"the value matrix summary should be a pandas DataFrame, not {type(answer).__name__}"
     missing = [c for c in ("customers", "value_share") if c not in frame.columns]
@@ -457,7 +430,7 @@ def _matrix_shape(answer, ctx):
 @q("q2_4", hint="count the customers in each quadrant of the value_matrix scheme "
                  "(VIP: m_score >= 4 and r_score + f_score >= 7, ...)")
 def _matrix_counts(answer, ctx):
-    frame, expected = _quadrant_frame(answer), ctx["matrix"]
+    frame, expected = _frame(answer, "tier"), ctx["matrix"]
     customers = pd.to_numeric(frame["customers"], errors="coerce").reindex(QUADRANTS).fillna(0)
     for quad in QUADRANTS:
         if customers[quad] != expected.at[quad, "customers"]:
@@ -469,7 +442,7 @@ def _matrix_counts(answer, ctx):
 
 @q("q2_4", hint="value_share = the quadrant's net monetary / the total net monetary, a fraction between 0 and 1")
 def _matrix_value_share(answer, ctx):
-    frame, expected = _quadrant_frame(answer), ctx["matrix"]
+    frame, expected = _frame(answer, "tier"), ctx["matrix"]
     share = pd.to_numeric(frame["value_share"], errors="coerce").reindex(QUADRANTS).fillna(0.0)
     if share.sum() > 1.5 and abs(share.sum() - 100) < 1:
         return "value_share should be a fraction between 0 and 1, not a percentage (your shares add up to 100)"
@@ -494,7 +467,7 @@ def _matrix_value_share(answer, ctx):
 
 @q("q2_4", hidden=True, hint="value_share = quadrant's net monetary / total net monetary (4 decimals are enough)")
 def _matrix_exact_shares(answer, ctx):
-    frame, expected = _quadrant_frame(answer), ctx["matrix"]
+    frame, expected = _frame(answer, "tier"), ctx["matrix"]
     share = pd.to_numeric(frame["value_share"], errors="coerce").reindex(QUADRANTS).fillna(0.0)
     bad = (share - expected["value_share"]).abs() > 1.00001e-4
     if bad.any():
@@ -507,14 +480,10 @@ def _matrix_exact_shares(answer, ctx):
 
 def _square(answer) -> pd.DataFrame | None:
     """The tier × tier block of a transition-matrix answer, labels as str (None if not a DataFrame)."""
-    if not isinstance(answer, pd.DataFrame):
+    frame = as_frame(answer, "tier_before")
+    if frame is None:
         return None
-    frame = answer.copy()
-    if frame.index.name != "tier_before" and "tier_before" in frame.columns:
-        frame = frame.set_index("tier_before")
-    frame.index = frame.index.map(str)
-    frame.columns = frame.columns.map(str)
-    return frame
+    return frame.set_axis(frame.index.map(str)).set_axis(frame.columns.map(str), axis=1)
 
 
 def _block(frame: pd.DataFrame) -> pd.DataFrame:
