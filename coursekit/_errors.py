@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Sequence
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -106,6 +107,21 @@ def as_numbers(values: pd.Series, what: str, *, text: bool = False, hint_missing
 __all__ += ["as_numbers"]
 
 
+def whole(value, name: str, low: int, *, unit: str = "", meaning: str = "") -> int:
+    """``value`` as an int, or DataError unless it is a whole number (not True/False) >= ``low``.
+
+    ``unit`` and ``meaning`` only add to the message: ``whole(0, "months", 1, unit="months",
+    meaning="the horizon")`` says "months must be a whole number of months >= 1 (the horizon), got 0".
+    """
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < low:
+        raise DataError(f"{name} must be a whole number{f' of {unit}' if unit else ''} >= {low}"
+                        f"{f' ({meaning})' if meaning else ''}, got {value!r}")
+    return int(value)
+
+
+__all__ += ["whole"]
+
+
 def read_yaml_mapping(text: str, *, kind: str, where: str, needs: str) -> dict:
     """Parse YAML text that must hold a mapping (a scheme, a playbook), or DataError naming the file."""
     import yaml
@@ -158,3 +174,106 @@ def parse_date(value, name: str) -> pd.Timestamp:
 
 
 __all__ += ["parse_date"]
+
+
+def parse_day(value, name: str) -> int:
+    """A date argument as calendar days since 1970-01-01 (see :func:`parse_date`), or DataError."""
+    return int(np.datetime64(parse_date(value, name).to_datetime64(), "D").astype(np.int64))
+
+
+def day_string(day: int) -> str:
+    """Calendar days since 1970-01-01 as an ISO date, e.g. ``'2024-12-31'``."""
+    return str(np.datetime64(int(day), "D"))
+
+
+__all__ += ["day_string", "parse_day"]
+
+
+# --------------------------------------------------------------------------------------------
+# Transaction logs: ids, dates and amounts, as rfm_table, the CLV models and strategy read them
+# --------------------------------------------------------------------------------------------
+
+def encode_ids(values: pd.Series, column: str) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes 0..k-1 for ``values`` and the k distinct values, sorted (order-independent)."""
+    dtype = values.dtype
+    if pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        arr = values.to_numpy(dtype=np.int64)
+        lo, hi = int(arr.min()), int(arr.max())
+        span = hi - lo + 1
+        if span <= max(4 * len(arr), 1 << 16):
+            # dense ids: one pass of bincount instead of a hash table
+            offset = arr - lo if lo else arr
+            present = np.bincount(offset, minlength=span) > 0
+            uniques = np.flatnonzero(present) + lo
+            index = pd.Index(uniques.astype(dtype if isinstance(dtype, np.dtype) else np.int64))
+            if len(uniques) == span:  # every id in lo..hi occurs: the offset is the code
+                return offset, index
+            remap = (np.cumsum(present) - 1).astype(np.int64)
+            return remap[offset], index
+    codes, uniques = pd.factorize(values, sort=False)
+    try:
+        order = np.asarray(uniques.argsort())
+    except TypeError:
+        kinds = sorted({type(v).__name__ for v in uniques[:1000]})
+        raise DataError(
+            f"column {column!r} mixes value types ({', '.join(kinds)}); expected one type of id "
+            f"(convert with .astype(str))"
+        ) from None
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[codes], uniques[order]
+
+
+def to_days(transactions: pd.DataFrame, date_col: str) -> np.ndarray:
+    """Calendar days since 1970-01-01 for every row (int64); DataError for missing/unparsable dates."""
+    raw = transactions[date_col]
+    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
+        dates = raw
+    elif pd.api.types.is_numeric_dtype(raw.dtype):
+        example = plain(raw.dropna().iloc[0]) if raw.notna().any() else None
+        raise DataError(
+            f"column {date_col!r} holds numbers (dtype {raw.dtype}, e.g. {example!r}), expected dates. "
+            f"If they are written like 19970101, parse them first: "
+            f"pd.to_datetime(df[{date_col!r}].astype(str), format='%Y%m%d')"
+        )
+    else:
+        # ISO 8601 first (2024-03-31, 2024-03-31 14:35, ...); otherwise one format inferred for the
+        # whole column, never element-by-element guessing (03/04 must not mean two different days)
+        dates = pd.to_datetime(raw, errors="coerce", format="ISO8601")
+        if (dates.isna() & raw.notna()).any():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # "could not infer format": reported below
+                inferred = pd.to_datetime(raw, errors="coerce")
+            if inferred.notna().sum() > dates.notna().sum():
+                dates = inferred
+        bad = (dates.isna() & raw.notna()).to_numpy()
+        if bad.any():
+            raise DataError(
+                f"column {date_col!r} has values that are not dates (expected ISO dates like "
+                f"2024-03-31, or one consistent format) at "
+                + describe_rows(transactions, bad, columns=[date_col])
+                + f". For another format parse first: pd.to_datetime(df[{date_col!r}], format='%d/%m/%Y')"
+            )
+    missing = dates.isna().to_numpy()
+    if missing.any():
+        raise DataError(f"column {date_col!r} has missing dates at "
+                        + describe_rows(transactions, missing, columns=[date_col]))
+    if getattr(dates.dtype, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)  # calendar date in the data's own time zone
+    return dates.to_numpy().astype("datetime64[D]").view(np.int64)
+
+
+def to_amounts(transactions: pd.DataFrame, amount_col: str) -> np.ndarray:
+    """The amounts of every row as float64 (numbers written as text converted), or DataError."""
+    return as_numbers(transactions[amount_col], f"column {amount_col!r}", text=True).to_numpy()
+
+
+def check_ids(transactions: pd.DataFrame, column: str) -> None:
+    """DataError naming the rows where the id column ``column`` is missing."""
+    missing = transactions[column].isna().to_numpy()
+    if missing.any():
+        raise DataError(f"column {column!r} has missing ids at "
+                        + describe_rows(transactions, missing, columns=[column]))
+
+
+__all__ += ["check_ids", "encode_ids", "to_amounts", "to_days"]

@@ -54,10 +54,14 @@ from coursekit._errors import (
     CoursekitWarning,
     DataError,
     as_numbers,
+    check_ids,
+    day_string,
     describe_rows,
-    parse_date,
-    plain,
+    encode_ids,
+    parse_day,
     require_columns,
+    to_amounts,
+    to_days,
 )
 
 __all__ = [
@@ -364,87 +368,6 @@ def _normalise_weights(weights) -> dict[str, float]:
 # The RFM table
 # --------------------------------------------------------------------------------------------
 
-def _encode(values: pd.Series, column: str) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes 0..k-1 for ``values`` and the k distinct values, sorted (order-independent)."""
-    dtype = values.dtype
-    if pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
-        arr = values.to_numpy(dtype=np.int64)
-        lo, hi = int(arr.min()), int(arr.max())
-        span = hi - lo + 1
-        if span <= max(4 * len(arr), 1 << 16):
-            # dense ids: one pass of bincount instead of a hash table
-            offset = arr - lo if lo else arr
-            present = np.bincount(offset, minlength=span) > 0
-            uniques = np.flatnonzero(present) + lo
-            index = pd.Index(uniques.astype(dtype if isinstance(dtype, np.dtype) else np.int64))
-            if len(uniques) == span:  # every id in lo..hi occurs: the offset is the code
-                return offset, index
-            remap = (np.cumsum(present) - 1).astype(np.int64)
-            return remap[offset], index
-    codes, uniques = pd.factorize(values, sort=False)
-    try:
-        order = np.asarray(uniques.argsort())
-    except TypeError:
-        kinds = sorted({type(v).__name__ for v in uniques[:1000]})
-        raise DataError(
-            f"column {column!r} mixes value types ({', '.join(kinds)}); expected one type of id "
-            f"(convert with .astype(str))"
-        ) from None
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    return rank[codes], uniques[order]
-
-
-def _to_days(transactions: pd.DataFrame, date_col: str) -> np.ndarray:
-    """Calendar days since 1970-01-01 for every row (int64); DataError for missing/unparsable dates."""
-    raw = transactions[date_col]
-    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
-        dates = raw
-    elif pd.api.types.is_numeric_dtype(raw.dtype):
-        example = plain(raw.dropna().iloc[0]) if raw.notna().any() else None
-        raise DataError(
-            f"column {date_col!r} holds numbers (dtype {raw.dtype}, e.g. {example!r}), expected dates. "
-            f"If they are written like 19970101, parse them first: "
-            f"pd.to_datetime(df[{date_col!r}].astype(str), format='%Y%m%d')"
-        )
-    else:
-        # ISO 8601 first (2024-03-31, 2024-03-31 14:35, ...); otherwise one format inferred for the
-        # whole column, never element-by-element guessing (03/04 must not mean two different days)
-        dates = pd.to_datetime(raw, errors="coerce", format="ISO8601")
-        if (dates.isna() & raw.notna()).any():
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)  # "could not infer format": reported below
-                inferred = pd.to_datetime(raw, errors="coerce")
-            if inferred.notna().sum() > dates.notna().sum():
-                dates = inferred
-        bad = (dates.isna() & raw.notna()).to_numpy()
-        if bad.any():
-            raise DataError(
-                f"column {date_col!r} has values that are not dates (expected ISO dates like "
-                f"2024-03-31, or one consistent format) at "
-                + describe_rows(transactions, bad, columns=[date_col])
-                + f". For another format parse first: pd.to_datetime(df[{date_col!r}], format='%d/%m/%Y')"
-            )
-    missing = dates.isna().to_numpy()
-    if missing.any():
-        raise DataError(f"column {date_col!r} has missing dates at "
-                        + describe_rows(transactions, missing, columns=[date_col]))
-    if getattr(dates.dtype, "tz", None) is not None:
-        dates = dates.dt.tz_localize(None)  # calendar date in the data's own time zone
-    return dates.to_numpy().astype("datetime64[D]").view(np.int64)
-
-
-def _to_amounts(transactions: pd.DataFrame, amount_col: str) -> np.ndarray:
-    return as_numbers(transactions[amount_col], f"column {amount_col!r}", text=True).to_numpy()
-
-
-def _check_ids(transactions: pd.DataFrame, column: str) -> None:
-    missing = transactions[column].isna().to_numpy()
-    if missing.any():
-        raise DataError(f"column {column!r} has missing ids at "
-                        + describe_rows(transactions, missing, columns=[column]))
-
-
 def _hash_columns(parts: Sequence[np.ndarray]) -> np.ndarray:
     """Mix integer columns into one uint64 key per row (equal rows → equal keys), in place."""
     key = np.zeros(len(parts[0]), dtype=np.uint64)
@@ -480,14 +403,6 @@ def _duplicate_mask(transactions: pd.DataFrame, parts: Sequence[np.ndarray]) -> 
     exact = subset.duplicated(keep="first").to_numpy()
     mask[np.flatnonzero(candidates)[exact]] = True
     return mask
-
-
-def _parse_as_of(as_of) -> int:
-    return int(np.datetime64(parse_date(as_of, "as_of").to_datetime64(), "D").astype(np.int64))
-
-
-def _day_string(day: int) -> str:
-    return str(np.datetime64(int(day), "D"))
 
 
 def rfm_table(
@@ -585,33 +500,33 @@ def rfm_table(
         raise DataError("transactions is empty: there are no orders to analyse")
     scoring = _scoring_plan(thresholds, weights, bins)
 
-    _check_ids(transactions, customer_col)
+    check_ids(transactions, customer_col)
     if order_col is not None:
-        _check_ids(transactions, order_col)
-    days = _to_days(transactions, date_col)
-    amounts = _to_amounts(transactions, amount_col)
+        check_ids(transactions, order_col)
+    days = to_days(transactions, date_col)
+    amounts = to_amounts(transactions, amount_col)
 
     if as_of is None:
         as_of_day = int(days.max()) + 1
     else:
-        as_of_day = _parse_as_of(as_of)
+        as_of_day = parse_day(as_of, "as_of")
         later = days > as_of_day
         if later.any():
             raise DataError(
-                f"as_of {_day_string(as_of_day)} is before the data: {int(later.sum())} rows are "
-                f"dated after it (latest {_day_string(int(days.max()))}). Choose a later as_of, or "
-                f"keep only the orders up to it first: tx[tx[{date_col!r}] <= {_day_string(as_of_day)!r}]. "
+                f"as_of {day_string(as_of_day)} is before the data: {int(later.sum())} rows are "
+                f"dated after it (latest {day_string(int(days.max()))}). Choose a later as_of, or "
+                f"keep only the orders up to it first: tx[tx[{date_col!r}] <= {day_string(as_of_day)!r}]. "
                 f"First " + describe_rows(transactions, later, columns=[customer_col, date_col])
             )
 
-    cust_codes, customers = _encode(transactions[customer_col], customer_col)
+    cust_codes, customers = encode_ids(transactions[customer_col], customer_col)
     scaled = amounts * 100.0
     cents = np.rint(scaled)
     np.subtract(scaled, cents, out=scaled)
     np.abs(scaled, out=scaled)
     exact_cents = bool(scaled.max() < 1e-6)
     del scaled
-    order_codes = _encode(transactions[order_col], order_col)[0] if order_col is not None else None
+    order_codes = encode_ids(transactions[order_col], order_col)[0] if order_col is not None else None
 
     if duplicates != "keep":
         # candidates share customer, day and amount; the exact check then compares every column

@@ -53,8 +53,8 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from coursekit._errors import DataError, as_numbers, describe_rows, parse_date, plain, read_yaml_source, require_columns
-from coursekit.rfm import _to_days
+from coursekit._errors import (DataError, as_numbers, describe_rows, parse_date, plain, read_yaml_source,
+                               require_columns, to_days, whole)
 from coursekit.tiers import load_scheme, tier_summary
 
 __all__ = [
@@ -329,13 +329,6 @@ def _positive(value, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or value <= 0:
         raise DataError(f"{name} must be a number > 0, got {value!r}")
     return float(value)
-
-
-def _whole(value, name: str, low: int) -> int:
-    value = plain(value)
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < low:
-        raise DataError(f"{name} must be a whole number >= {low}, got {value!r}")
-    return int(value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -682,8 +675,8 @@ def simulate_allocation(tiered: pd.DataFrame, budget: float, *,
     even            3             0.0        0.0 -1.0
     by_tier         4          1000.0     1000.0  0.0
     """
-    seed = _whole(seed, "seed", 0)
-    n_sims = _whole(n_sims, "n_sims", 1)
+    seed = whole(plain(seed), "seed", 0)
+    n_sims = whole(plain(n_sims), "n_sims", 1)
     if isinstance(methods, str):
         methods = (methods,)
     methods = [_check_method(m) for m in methods]
@@ -781,11 +774,6 @@ def compare_allocations(tiered: pd.DataFrame, budget: float, *,
 # measuring a campaign: outcomes and uplift with a control group
 # --------------------------------------------------------------------------------------------
 
-def _days(frame: pd.DataFrame, column: str) -> np.ndarray:
-    """Calendar days since 1970-01-01 per row, parsed as :func:`coursekit.rfm_table` parses dates."""
-    return _to_days(frame, column)
-
-
 def campaign_outcomes(transactions: pd.DataFrame, campaign: pd.DataFrame, *, window_days: int = 60,
                       pre_days: int = 180, customer_col: str = "customer_id",
                       date_col: str = "order_date", amount_col: str = "amount",
@@ -828,8 +816,8 @@ def campaign_outcomes(transactions: pd.DataFrame, campaign: pd.DataFrame, *, win
     A            treatment             2         50.0              1
     B              control             0        -10.0              0
     """
-    window_days = _whole(window_days, "window_days", 1)
-    pre_days = _whole(pre_days, "pre_days", 1)
+    window_days = whole(plain(window_days), "window_days", 1)
+    pre_days = whole(plain(pre_days), "pre_days", 1)
     require_columns(campaign, [customer_col, send_col, group_col], what="campaign")
     needed = [customer_col, date_col, amount_col] + ([order_col] if order_col is not None else [])
     require_columns(transactions, needed, what="transactions")
@@ -837,12 +825,12 @@ def campaign_outcomes(transactions: pd.DataFrame, campaign: pd.DataFrame, *, win
     if dup.any():
         raise DataError(f"campaign must list each customer once; duplicates at "
                         f"{describe_rows(campaign, dup, columns=[customer_col])}")
-    send = _days(campaign, send_col)
+    send = to_days(campaign, send_col)
     send_by_customer = pd.Series(send, index=campaign[customer_col].to_numpy())
 
     tx = transactions[transactions[customer_col].isin(send_by_customer.index)]
     amount = as_numbers(tx[amount_col], f"transactions column {amount_col!r}")
-    offset = _days(tx, date_col) - send_by_customer.reindex(tx[customer_col].to_numpy()).to_numpy()
+    offset = to_days(tx, date_col) - send_by_customer.reindex(tx[customer_col].to_numpy()).to_numpy()
     out = pd.DataFrame({"group": campaign[group_col].to_numpy(),
                         "send_date": pd.to_datetime(send.astype("datetime64[D]"))},
                        index=pd.Index(campaign[customer_col].to_numpy(), name=customer_col))
@@ -1100,7 +1088,7 @@ def monthly_sales_plan(orders: pd.DataFrame, tiered: pd.DataFrame, *, month,
         if isinstance(rate, bool) or not isinstance(rate, Real) or not math.isfinite(rate) or rate <= -1:
             raise DataError(f"growth for tier {tier!r} must be a number > -1 (0.10 = +10%), got {rate!r}")
 
-    months = _days(orders, date_col).astype("datetime64[D]").astype("datetime64[M]")
+    months = to_days(orders, date_col).astype("datetime64[D]").astype("datetime64[M]")
     in_base = months == np.datetime64(str(base), "M")
     base_orders = orders[in_base]
     amount = as_numbers(base_orders[amount_col], f"orders column {amount_col!r}")

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from scipy.optimize import minimize
 
-from coursekit._errors import CoursekitWarning, DataError
+from coursekit._errors import CoursekitWarning, DataError, whole
 
 __all__ = ["LOG_BOUND", "compress", "maximise", "positive_params"]
 
@@ -58,8 +58,7 @@ def maximise(objective: Callable[[np.ndarray], tuple[float, np.ndarray]], start:
     :class:`~coursekit.CoursekitWarning`: the likelihood keeps rising towards the edge, so the data
     cannot pin the parameter down.
     """
-    if isinstance(max_iterations, bool) or not isinstance(max_iterations, (int, np.integer)) or max_iterations < 1:
-        raise DataError(f"max_iterations must be a whole number >= 1, got {max_iterations!r}")
+    whole(max_iterations, "max_iterations", 1)
     start = np.clip(np.log(np.asarray(start, dtype=np.float64)), -LOG_BOUND + 1, LOG_BOUND - 1)
 
     def safe(theta):

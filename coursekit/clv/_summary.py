@@ -9,8 +9,8 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
-from coursekit._errors import CoursekitWarning, DataError, as_numbers, describe_rows, parse_date, require_columns
-from coursekit.rfm import _check_ids, _encode, _to_days
+from coursekit._errors import (CoursekitWarning, DataError, as_numbers, check_ids, day_string, describe_rows,
+                               encode_ids, parse_day, require_columns, to_amounts, to_days)
 
 __all__ = ["calibration_holdout", "summary_from_transactions"]
 
@@ -28,41 +28,47 @@ def check_time_unit(time_unit) -> str:
     return time_unit
 
 
-def _day(value, name: str) -> int:
-    """A date argument as calendar days since 1970-01-01."""
-    return int(np.datetime64(parse_date(value, name).to_datetime64(), "D").astype(np.int64))
-
-
-def _day_string(day: int) -> str:
-    return str(np.datetime64(int(day), "D"))
-
-
-def _purchases(transactions: pd.DataFrame, customer_col: str, date_col: str,
-               amount_col: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+def _purchases(transactions: pd.DataFrame, customer_col: str, date_col: str, amount_col: str | None, *,
+               days: np.ndarray | None = None,
+               stacklevel: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Validated rows that are purchases: (row positions, calendar days, amounts or None).
 
-    Rows with a negative amount are returns: not purchases. A warning counts them.
+    Rows with a negative amount are returns: not purchases. A warning counts them, attributed
+    ``stacklevel`` frames up. ``days``: ``date_col`` already parsed by :func:`to_days` (not parsed
+    again).
     """
     columns = [customer_col, date_col] + ([amount_col] if amount_col is not None else [])
     require_columns(transactions, columns, what="transactions")
     if len(transactions) == 0:
         raise DataError("transactions is empty: there are no purchases to summarise")
-    _check_ids(transactions, customer_col)
-    days = _to_days(transactions, date_col)
+    check_ids(transactions, customer_col)
+    if days is None:
+        days = to_days(transactions, date_col)
     rows = np.arange(len(transactions))
     if amount_col is None:
         return rows, days, None
-    amounts = as_numbers(transactions[amount_col], f"column {amount_col!r}", text=True).to_numpy()
+    amounts = to_amounts(transactions, amount_col)
     returns = amounts < 0
     if returns.any():
         warnings.warn(
             f"left out {int(returns.sum())} return row(s) (negative {amount_col!r}): a return is not a "
             f"purchase, so it counts in neither frequency, recency, T nor monetary_value. First "
             + describe_rows(transactions, returns, columns=columns, limit=3),
-            CoursekitWarning, stacklevel=3,
+            CoursekitWarning, stacklevel=stacklevel,
         )
     keep = ~returns
     return rows[keep], days[keep], amounts[keep]
+
+
+def _on_or_before(days: np.ndarray, end_day: int, name: str) -> np.ndarray:
+    """Which purchase ``days`` fall on or before ``end_day``; DataError if none (``name``: the end's name)."""
+    before = days <= end_day
+    if not before.any():
+        raise DataError(
+            f"no purchase on or before {name} {day_string(end_day)}: the earliest is "
+            f"{day_string(int(days.min())) if len(days) else 'none'}; choose a later {name}"
+        )
+    return before
 
 
 def _daily(codes: np.ndarray, days: np.ndarray, amounts: np.ndarray | None, n_customers: int):
@@ -168,23 +174,27 @@ def summary_from_transactions(
     B bought once, 21 days (3 weeks) before the observation end.
     """
     time_unit = check_time_unit(time_unit)
-    rows, days, amounts = _purchases(transactions, customer_col, date_col, amount_col)
+    return _summary_up_to(transactions, customer_col, date_col, amount_col, observation_end, time_unit,
+                          stacklevel=4)
+
+
+def _summary_up_to(transactions, customer_col, date_col, amount_col, observation_end, time_unit, *,
+                   days=None, stacklevel) -> pd.DataFrame:
+    """:func:`summary_from_transactions` after its ``time_unit`` check; ``days`` and ``stacklevel``
+    as in :func:`_purchases`."""
+    rows, days, amounts = _purchases(transactions, customer_col, date_col, amount_col, days=days,
+                                     stacklevel=stacklevel)
     if len(rows) == 0:
         raise DataError(f"transactions hold no purchases (every {amount_col!r} is negative)")
-    end_day = int(days.max()) if observation_end is None else _day(observation_end, "observation_end")
-    before = days <= end_day
-    if not before.any():
-        raise DataError(
-            f"no purchase on or before observation_end {_day_string(end_day)}: the earliest is "
-            f"{_day_string(int(days.min()))}; choose a later observation_end"
-        )
+    end_day = int(days.max()) if observation_end is None else parse_day(observation_end, "observation_end")
+    before = _on_or_before(days, end_day, "observation_end")
     rows, days = rows[before], days[before]
     amounts = None if amounts is None else amounts[before]
     return _summary(transactions, rows, days, amounts, end_day, customer_col, time_unit)
 
 
 def _summary(transactions, rows, days, amounts, end_day, customer_col, time_unit) -> pd.DataFrame:
-    codes, customers = _encode(transactions[customer_col].iloc[rows], customer_col)
+    codes, customers = encode_ids(transactions[customer_col].iloc[rows], customer_col)
     n = len(customers)
     owner, day, totals = _daily(codes, days, amounts, n)
     purchase_days = np.bincount(owner, minlength=n)
@@ -278,18 +288,13 @@ def calibration_holdout(
     C first bought in the holdout period, so C is not in the table.
     """
     time_unit = check_time_unit(time_unit)
-    cal_day = _day(calibration_end, "calibration_end")
-    hold_day = _day(holdout_end, "holdout_end")
+    cal_day = parse_day(calibration_end, "calibration_end")
+    hold_day = parse_day(holdout_end, "holdout_end")
     if hold_day <= cal_day:
-        raise DataError(f"holdout_end {_day_string(hold_day)} must be after calibration_end "
-                        f"{_day_string(cal_day)}: the holdout period follows the calibration period")
+        raise DataError(f"holdout_end {day_string(hold_day)} must be after calibration_end "
+                        f"{day_string(cal_day)}: the holdout period follows the calibration period")
     rows, days, amounts = _purchases(transactions, customer_col, date_col, amount_col)
-    in_cal = days <= cal_day
-    if not in_cal.any():
-        raise DataError(
-            f"no purchase on or before calibration_end {_day_string(cal_day)}: the earliest is "
-            f"{_day_string(int(days.min())) if len(days) else 'none'}; choose a later calibration_end"
-        )
+    in_cal = _on_or_before(days, cal_day, "calibration_end")
     result = _summary(transactions, rows[in_cal], days[in_cal],
                       None if amounts is None else amounts[in_cal], cal_day, customer_col, time_unit)
     in_hold = (days > cal_day) & (days <= hold_day)

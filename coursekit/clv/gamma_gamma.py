@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import digamma, gammaln
 
-from coursekit._errors import DataError
+from coursekit._errors import DataError, whole
 from coursekit.clv._fit import compress, maximise, positive_params
 from coursekit.clv._summary import DAYS_PER_MONTH, UNIT_DAYS, UNIT_NAMES, summary_arrays
 from coursekit.clv.bg_nbd import BGNBDModel, _expected
@@ -268,8 +268,7 @@ class GammaGammaModel:
         """
         if not isinstance(bg_nbd, BGNBDModel):
             raise DataError(f"bg_nbd must be a BGNBDModel (from fit_bg_nbd), got {type(bg_nbd).__name__}")
-        if isinstance(months, bool) or not isinstance(months, (int, np.integer)) or months < 1:
-            raise DataError(f"months must be a whole number >= 1 (the CLV horizon), got {months!r}")
+        whole(months, "months", 1, meaning="the CLV horizon")
         rate = _positive_number(monthly_discount_rate, "monthly_discount_rate", allow_zero=True)
         margin = _positive_number(margin_rate, "margin_rate", upper=1.0)
         unit = bg_nbd.time_unit or getattr(summary, "attrs", {}).get("time_unit")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from coursekit._errors import DataError, as_numbers, describe_rows, require_columns
+from coursekit._errors import DataError, as_numbers, describe_rows, require_columns, whole
 from coursekit.clv.bg_nbd import BGNBDModel, _expected
 
 __all__ = ["holdout_comparison", "holdout_plot"]
@@ -58,8 +58,7 @@ def holdout_comparison(model: BGNBDModel, data: pd.DataFrame, *, max_frequency: 
     """
     if not isinstance(model, BGNBDModel):
         raise DataError(f"model must be a BGNBDModel (from fit_bg_nbd), got {type(model).__name__}")
-    if isinstance(max_frequency, bool) or not isinstance(max_frequency, (int, np.integer)) or max_frequency < 1:
-        raise DataError(f"max_frequency must be a whole number >= 1, got {max_frequency!r}")
+    whole(max_frequency, "max_frequency", 1)
     require_columns(data, ["frequency", "recency", "T", "holdout_purchases", "holdout_length"], what="data")
     d = model._arrays(data)
     actual = as_numbers(data["holdout_purchases"], "data column 'holdout_purchases'").to_numpy()

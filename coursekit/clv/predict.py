@@ -13,22 +13,14 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
-from coursekit._errors import DataError
-from coursekit.clv._summary import (DAYS_PER_MONTH, UNIT_DAYS, _day, _day_string, check_time_unit,
-                                    summary_from_transactions)
+from coursekit._errors import DataError, day_string, parse_day, to_days, whole
+from coursekit.clv._summary import DAYS_PER_MONTH, UNIT_DAYS, _summary_up_to, check_time_unit
 from coursekit.clv.bg_nbd import fit_bg_nbd
 from coursekit.clv.gamma_gamma import fit_gamma_gamma
-from coursekit.rfm import _to_days
 
 __all__ = ["predicted_value"]
 
 COLUMNS = ("p_alive", "expected_purchases", "expected_spend", "predicted_clv")
-
-
-def _whole(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise DataError(f"{name} must be a whole number of months >= 1, got {value!r}")
-    return int(value)
 
 
 def _rate(value, name: str, *, low_open: bool, high: float | None, meaning: str) -> float:
@@ -145,25 +137,25 @@ def predicted_value(
     C157 buys less often than C038 but spends about twice as much per purchase, so is worth more.
     """
     time_unit = check_time_unit(time_unit)
-    months = _whole(horizon_months, "horizon_months")
+    months = whole(horizon_months, "horizon_months", 1, unit="months")
     rate = _rate(monthly_discount_rate, "monthly_discount_rate", low_open=False, high=None,
                  meaning="a discount rate per month, e.g. 0.01")
     margin = _rate(margin_rate, "margin_rate", low_open=True, high=1.0,
                    meaning="profit as a share of revenue; 1.0 for revenue")
     if not isinstance(transactions, pd.DataFrame):
         raise DataError(f"transactions must be a pandas DataFrame, got {type(transactions).__name__}")
-    days = (_to_days(transactions, date_col) if date_col in transactions.columns and len(transactions)
+    days = (to_days(transactions, date_col) if date_col in transactions.columns and len(transactions)
             else None)  # else the summary names the missing column / empty input
     end_day = None if days is None else int(days.max()) + 1
     if as_of is not None:
-        end_day = _day(as_of, "as_of")
+        end_day = parse_day(as_of, "as_of")
         if days is not None and int(days.min()) > end_day:
-            raise DataError(f"no transaction on or before as_of {_day_string(end_day)}: the earliest is "
-                            f"{_day_string(int(days.min()))}; choose a later as_of")
+            raise DataError(f"no transaction on or before as_of {day_string(end_day)}: the earliest is "
+                            f"{day_string(int(days.min()))}; choose a later as_of")
     observation_end = None if end_day is None else pd.Timestamp(np.datetime64(end_day, "D"))
-    summary = summary_from_transactions(transactions, customer_col=customer_col, date_col=date_col,
-                                        amount_col=amount_col, observation_end=observation_end,
-                                        time_unit=time_unit)
+    # the summary reuses the parsed dates; its returns warning points here, as it always has
+    summary = _summary_up_to(transactions, customer_col, date_col, amount_col, observation_end, time_unit,
+                             days=days, stacklevel=3)
     bg = fit_bg_nbd(summary)
     gg = fit_gamma_gamma(summary)
     horizon = months * DAYS_PER_MONTH / UNIT_DAYS[time_unit]

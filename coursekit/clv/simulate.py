@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from coursekit._errors import DataError
+from coursekit._errors import DataError, whole
 from coursekit.clv._fit import positive_params
 from coursekit.clv._summary import check_time_unit
 
@@ -58,10 +58,8 @@ def simulate_summary(bg_nbd_params: dict, *, n_customers: int, T, seed: int,
     5                    0     0.00  39.0
     """
     r, alpha, a, b = positive_params(bg_nbd_params, ("r", "alpha", "a", "b"), "BG/NBD").values()
-    if isinstance(n_customers, bool) or not isinstance(n_customers, (int, np.integer)) or n_customers < 1:
-        raise DataError(f"n_customers must be a whole number >= 1, got {n_customers!r}")
+    n = whole(n_customers, "n_customers", 1)
     check_time_unit(time_unit)
-    n = int(n_customers)
     ages = np.broadcast_to(np.asarray(T, dtype=np.float64), (n,)).copy()
     if not (np.all(np.isfinite(ages)) and np.all(ages > 0)):
         raise DataError(f"T must be finite numbers > 0 (each customer's age at the observation end), got {T!r}")

@@ -5,14 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from coursekit._errors import DataError
+from coursekit._errors import DataError, whole
 
-
-def whole(value, name: str, minimum: int) -> int:
-    """``value`` as an int, or DataError unless it is a whole number >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise DataError(f"{name} must be a whole number >= {minimum}, got {value!r}")
-    return int(value)
+__all__ = ["calendar_day", "whole"]
 
 
 def calendar_day(value, name: str) -> np.datetime64:
